@@ -1,0 +1,95 @@
+/**
+ * Least-privilege IAM documents for the data path, as plain functions so the applications' IRSA
+ * roles get exactly these and tests can read them without Pulumi.
+ */
+
+export interface PolicyDocument {
+    readonly Version: "2012-10-17";
+    readonly Statement: readonly PolicyStatement[];
+}
+
+export interface PolicyStatement {
+    readonly Sid?: string;
+    readonly Effect: "Allow" | "Deny";
+    readonly Action: readonly string[];
+    readonly Resource: readonly string[] | string;
+    readonly Principal?: unknown;
+    readonly Condition?: unknown;
+}
+
+/** Device gateways: write records to this stream, encrypted with its key. */
+export function producerPolicy(streamArn: string, keyArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "PutRecords", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"], Resource: [streamArn] },
+            { Sid: "EncryptRecords", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [keyArn] },
+        ],
+    };
+}
+
+/** Stream processors: read shards of this stream and decrypt them. */
+export function streamReaderPolicy(streamArn: string, keyArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ReadShards",
+                Effect: "Allow",
+                Action: ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+                Resource: [streamArn],
+            },
+            { Sid: "DecryptRecords", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [keyArn] },
+        ],
+    };
+}
+
+/** The telemetry API: list and read objects of the data lake, and decrypt them. */
+export function lakeReaderPolicy(bucketArn: string, keyArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ListLake", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] },
+            { Sid: "ReadLake", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/*`] },
+            { Sid: "DecryptLake", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [keyArn] },
+        ],
+    };
+}
+
+/** Firehose: read the stream, write the lake, log delivery errors. */
+export function deliveryPolicy(streamArn: string, bucketArn: string, keyArn: string, logGroupArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ReadStream",
+                Effect: "Allow",
+                Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
+                Resource: [streamArn],
+            },
+            {
+                Sid: "WriteLake",
+                Effect: "Allow",
+                Action: ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"],
+                Resource: [bucketArn, `${bucketArn}/*`],
+            },
+            { Sid: "UseKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
+            { Sid: "LogErrors", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+        ],
+    };
+}
+
+/** Refuses plain-HTTP access to the bucket, whoever asks. */
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:*"],
+            Resource: [bucketArn, `${bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+    };
+}

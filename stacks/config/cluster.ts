@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { parseCidr } from "../../components/network/cidr";
+import { cidr, intBetween, oneOf, strictObject } from "./schema";
+
+/** Kubernetes versions this program is tested with; EKS standard support covers each of them. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"] as const;
+
+/** No configuration may ask for more nodes than this, whatever the environment's policy allows. */
+export const NODE_HARD_CEILING = 10;
+
+/** `family.size`, e.g. m6i.large, c7gn.16xlarge, u-6tb1.metal. */
+export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)$/;
+
+const nodesSchema = strictObject({
+    instanceType: z.string().regex(INSTANCE_TYPE_PATTERN, {
+        error: "must be an EC2 instance type like m6i.large (family, a dot, a size)",
+    }),
+    min: intBetween(1, NODE_HARD_CEILING),
+    desired: intBetween(1, NODE_HARD_CEILING),
+    max: intBetween(1, NODE_HARD_CEILING),
+    diskSizeGb: intBetween(20, 1000).default(50),
+}).superRefine((nodes, ctx) => {
+    if (nodes.min > nodes.desired) {
+        ctx.addIssue({ code: "custom", path: ["min"], message: `must not exceed desired (${nodes.desired})` });
+    }
+    if (nodes.desired > nodes.max) {
+        ctx.addIssue({ code: "custom", path: ["desired"], message: `must not exceed max (${nodes.max})` });
+    }
+});
+
+export const clusterSchema = strictObject({
+    kubernetesVersion: oneOf(SUPPORTED_KUBERNETES_VERSIONS),
+    /**
+     * Networks allowed to reach the public API endpoint. Empty turns the public endpoint off;
+     * the private endpoint is always on.
+     */
+    publicAccessCidrs: z
+        .array(cidr.refine((v) => parseCidr(v)?.prefix !== 0, { error: "must not be 0.0.0.0/0: the API would be open to the internet" }))
+        .max(40, { error: "EKS accepts at most 40 public access CIDRs" }),
+    /** Kubernetes Service range; must not overlap the VPC. */
+    serviceCidr: cidr.default("172.20.0.0/16"),
+    nodes: nodesSchema,
+});
+
+export type ClusterConfig = z.infer<typeof clusterSchema>;

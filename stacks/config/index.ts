@@ -1,0 +1,148 @@
+/**
+ * The one place that reads stack configuration. Everything is validated before the program
+ * registers a resource, and every error names the full key (`iot-platform:cluster.nodes.max`),
+ * the bad value and what is allowed.
+ */
+import { z } from "zod";
+import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { clusterSchema } from "./cluster";
+import { dataSchema } from "./data";
+import { networkSchema } from "./network";
+import { strictObject } from "./schema";
+
+export const PROJECT = "iot-platform";
+
+const platformSchema = strictObject({
+    /** Environment name; tags every resource and selects the policy config. */
+    environment: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lowercase letters, digits or dashes, starting with a letter" }),
+    /** Billing owner, copied into the CostCenter tag. */
+    costCenter: z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { error: "must be 1-128 characters valid in an AWS tag value" }),
+    network: networkSchema,
+    cluster: clusterSchema,
+    data: dataSchema,
+});
+
+type PlatformSettings = z.infer<typeof platformSchema>;
+
+export interface PlatformConfig extends PlatformSettings {
+    readonly project: string;
+    readonly region: string;
+    /** Tags every taggable AWS resource carries. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/**
+ * Validates the stack's whole configuration, as the Pulumi CLI hands it to the program: a map of
+ * `namespace:key` to string, structured values as JSON text.
+ */
+export function parsePlatformConfig(all: Readonly<Record<string, string>>): PlatformConfig {
+    const problems: string[] = [];
+    const settings: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(all)) {
+        const [namespace, key] = splitKey(fullKey);
+        if (namespace !== PROJECT) {
+            continue;
+        }
+        settings[key] = decode(text);
+    }
+
+    const region = all["aws:region"];
+    if (!region) {
+        problems.push(`aws:region: required; set it with \`pulumi config set aws:region us-east-1\``);
+    }
+
+    const parsed = platformSchema.safeParse(settings);
+    if (!parsed.success) {
+        problems.push(...parsed.error.issues.map((issue) => describe(issue, settings)));
+    }
+    if (parsed.success && region) {
+        problems.push(...crossChecks(parsed.data, region));
+    }
+    if (problems.length > 0 || !parsed.success || !region) {
+        throw new ConfigError(problems);
+    }
+
+    const config = parsed.data;
+    return {
+        ...config,
+        project: PROJECT,
+        region,
+        tags: {
+            Environment: config.environment,
+            Project: PROJECT,
+            CostCenter: config.costCenter,
+            ManagedBy: "pulumi",
+        },
+    };
+}
+
+/** Rules that span several keys or need the region. */
+function crossChecks(config: PlatformSettings, region: string): string[] {
+    const problems: string[] = [];
+    config.network.availabilityZones.forEach((az, i) => {
+        if (!az.startsWith(region) || az.length !== region.length + 1) {
+            problems.push(`${PROJECT}:network.availabilityZones.${i}: "${az}" is not a zone of aws:region ${region} (expected ${region}a, ${region}b, ...)`);
+        }
+    });
+    if (rangesOverlap(config.network.cidr, config.cluster.serviceCidr)) {
+        problems.push(
+            `${PROJECT}:cluster.serviceCidr: ${config.cluster.serviceCidr} overlaps the VPC range ${config.network.cidr} (${PROJECT}:network.cidr); pick a range outside it`,
+        );
+    }
+    return problems;
+}
+
+function rangesOverlap(a: string, b: string): boolean {
+    const pa = parseCidr(a);
+    const pb = parseCidr(b);
+    return pa !== undefined && pb !== undefined && cidrsOverlap(pa, pb);
+}
+
+function splitKey(fullKey: string): [string, string] {
+    const colon = fullKey.indexOf(":");
+    return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+}
+
+/**
+ * The CLI passes structured values (objects, arrays) as JSON text and top-level scalars as plain
+ * strings; a top-level `costCenter: 1234` must stay the string "1234".
+ */
+function decode(text: string): unknown {
+    if (!/^\s*[[{]/.test(text)) {
+        return text;
+    }
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+function describe(issue: z.core.$ZodIssue, settings: Record<string, unknown>): string {
+    const key = `${PROJECT}:${issue.path.map(String).join(".")}`;
+    if (issue.code === "unrecognized_keys") {
+        const where = issue.path.length > 0 ? key : PROJECT;
+        return `${where}: ${issue.message}`;
+    }
+    const value = valueAt(settings, issue.path);
+    const got = value === undefined ? "required but missing" : `got ${JSON.stringify(value)}`;
+    return `${key}: ${issue.message} (${got})`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    let current = root;
+    for (const segment of path) {
+        if (current === null || typeof current !== "object") {
+            return undefined;
+        }
+        current = (current as Record<PropertyKey, unknown>)[segment];
+    }
+    return current;
+}

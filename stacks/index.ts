@@ -1,0 +1,15 @@
+/** Entry point of `pulumi up`: validate all config first, then build. */
+import * as pulumi from "@pulumi/pulumi";
+import { parsePlatformConfig } from "./config";
+import { createPlatform, platformOutputs } from "./platform";
+
+const outputs = platformOutputs(createPlatform(parsePlatformConfig(pulumi.runtime.allConfig())));
+
+export const vpcId = outputs.vpcId;
+export const clusterName = outputs.clusterName;
+export const kubeconfig = outputs.kubeconfig;
+export const nodeGroup = outputs.nodeGroup;
+export const streamName = outputs.streamName;
+export const streamArn = outputs.streamArn;
+export const shardCount = outputs.shardCount;
+export const bucketName = outputs.bucketName;

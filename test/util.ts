@@ -1,0 +1,55 @@
+/** Shared fixtures: the real stack files, and a small query API over recorded resources. */
+import * as path from "path";
+import { RecordedResource, runPlatformProgram, ProgramRun } from "../tools/mockProgram";
+import { readStackFile, stackFilePath } from "../tools/stackFile";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** The config map of a shipped stack file, as the CLI would hand it over. */
+export function stackConfig(stack: string): Record<string, string> {
+    return readStackFile(stackFilePath(PROJECT_DIR, stack)).config;
+}
+
+/** A shipped stack's config with one structured key changed through `edit`. */
+export function withConfig(stack: string, key: string, edit: (value: any) => void): Record<string, string> {
+    const config = stackConfig(stack);
+    const fullKey = key.includes(":") ? key : `iot-platform:${key}`;
+    const raw = config[fullKey];
+    const value = raw !== undefined && /^[[{]/.test(raw) ? JSON.parse(raw) : raw;
+    const holder = { value };
+    edit(holder);
+    if (holder.value === undefined) {
+        delete config[fullKey];
+    } else {
+        config[fullKey] = typeof holder.value === "object" ? JSON.stringify(holder.value) : String(holder.value);
+    }
+    return config;
+}
+
+const runs = new Map<string, Promise<ProgramRun>>();
+
+/** Runs a shipped stack once per test process; the program is deterministic, so runs are shared. */
+export function runStack(stack: string): Promise<ProgramRun> {
+    let run = runs.get(stack);
+    if (!run) {
+        run = runPlatformProgram(stackConfig(stack), stack);
+        runs.set(stack, run);
+    }
+    return run;
+}
+
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: readonly RecordedResource[], type: string, nameSuffix = ""): RecordedResource {
+    const found = resources.filter((r) => r.type === type && r.name.endsWith(nameSuffix));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named *${nameSuffix}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
+
+export function childrenOf(resources: readonly RecordedResource[], parent: RecordedResource): RecordedResource[] {
+    return resources.filter((r) => r.parent === parent.urn);
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs the platform program under Pulumi mocks and records every resource it registers, with its
+ * parent, so tests and the offline check see the same resource graph a preview would.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { createPlatform, Platform, platformOutputs } from "../stacks/platform";
+import { parsePlatformConfig, PlatformConfig, PROJECT } from "../stacks/config";
+import { mockResourceState } from "./mockState";
+
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    /** URN of the parent resource, or undefined at the top of the tree. */
+    readonly parent: string | undefined;
+    /** Inputs as the engine received them (Outputs resolved). */
+    readonly inputs: Record<string, any>;
+    /** False for component resources. */
+    readonly custom: boolean;
+}
+
+export interface ProgramRun {
+    readonly config: PlatformConfig;
+    readonly platform: Platform;
+    readonly resources: RecordedResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Validates `config` as the stack program does, runs it under mocks and waits for every
+ * registration. Throws the program's ConfigError before any resource exists on bad input.
+ */
+export async function runPlatformProgram(config: Record<string, string>, stack = "test", secretKeys: string[] = []): Promise<ProgramRun> {
+    const resources: RecordedResource[] = [];
+    const region = config["aws:region"] ?? "us-east-1";
+    await pulumi.runtime.setMocks({
+        newResource: (args) => mockResourceState(args.type, args.name, args.inputs, region),
+        call: (args) => args.inputs,
+    }, PROJECT, stack, true);
+    recordRegistrations(resources);
+    pulumi.runtime.setAllConfig(config, secretKeys);
+
+    const platformConfig = parsePlatformConfig(pulumi.runtime.allConfig());
+    const platform = createPlatform(platformConfig);
+    const outputs = await resolve(platformOutputs(platform));
+    await settings.waitForRPCs();
+    return { config: platformConfig, platform, resources, outputs };
+}
+
+function recordRegistrations(into: RecordedResource[]): void {
+    const monitor = settings.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
+        const parent = req.getParent() || undefined;
+        const type: string = req.getType();
+        const name: string = req.getName();
+        into.push({
+            type,
+            name,
+            urn: monitor.newUrn(parent, type, name),
+            parent,
+            inputs: deserializeProperties(req.getObject()),
+            custom: req.getCustom(),
+        });
+        return register(req, callback);
+    };
+}
+
+async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(Object.entries(outputs).map(async ([key, value]) => [key, await valueOf(value)] as const));
+    return Object.fromEntries(entries);
+}
+
+/** The value behind an Output (or the value itself), secrets unwrapped. */
+export function valueOf<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolvePromise) => pulumi.output(value).apply((v) => {
+        resolvePromise(v as T);
+        return v;
+    }));
+}

@@ -1,0 +1,98 @@
+/**
+ * Outputs that a real `pulumi up` would return, per resource type, so programs that read ids,
+ * ARNs and kubeconfigs run under mocks the way they run against AWS.
+ */
+import * as crypto from "crypto";
+
+export const MOCK_ACCOUNT = "123456789012";
+
+export interface MockResult {
+    readonly id: string;
+    readonly state: Record<string, unknown>;
+}
+
+function hex(seed: string, length: number): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** Deterministic: the same program gives the same ids, so reports and snapshots are stable. */
+export function mockResourceState(type: string, name: string, inputs: Record<string, any>, region: string): MockResult {
+    const suffix = hex(`${type}/${name}`, 7);
+    const physical = (inputs.name as string | undefined) ?? `${name}-${suffix}`;
+    const arn = (service: string, resource: string, scope = region) => `arn:aws:${service}:${scope}:${MOCK_ACCOUNT}:${resource}`;
+    const withId = (id: string, extra: Record<string, unknown> = {}) => ({ id, state: { ...inputs, id, ...extra } });
+
+    switch (type) {
+        case "aws:ec2/vpc:Vpc": return withId(`vpc-${hex(name, 17)}`, { arn: arn("ec2", `vpc/vpc-${hex(name, 17)}`) });
+        case "aws:ec2/subnet:Subnet": return withId(`subnet-${hex(name, 17)}`, { arn: arn("ec2", `subnet/subnet-${hex(name, 17)}`) });
+        case "aws:ec2/internetGateway:InternetGateway": return withId(`igw-${hex(name, 17)}`);
+        case "aws:ec2/natGateway:NatGateway": return withId(`nat-${hex(name, 17)}`);
+        case "aws:ec2/eip:Eip": return withId(`eipalloc-${hex(name, 17)}`, { publicIp: "198.51.100.10" });
+        case "aws:ec2/routeTable:RouteTable": return withId(`rtb-${hex(name, 17)}`);
+        case "aws:ec2/vpcEndpoint:VpcEndpoint": return withId(`vpce-${hex(name, 17)}`);
+        case "aws:ec2/securityGroup:SecurityGroup":
+        case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": return withId(`sg-${hex(name, 17)}`);
+        case "aws:ec2/launchTemplate:LaunchTemplate": return withId(`lt-${hex(name, 17)}`, { latestVersion: 1, arn: arn("ec2", `launch-template/lt-${hex(name, 17)}`) });
+        case "aws:ec2/flowLog:FlowLog": return withId(`fl-${hex(name, 17)}`);
+        case "aws:iam/role:Role": return withId(physical, { name: physical, arn: arn("iam", `role/${physical}`, ""), uniqueId: `AROA${hex(name, 17).toUpperCase()}` });
+        case "aws:iam/policy:Policy": return withId(arn("iam", `policy/${physical}`, ""), { name: physical, arn: arn("iam", `policy/${physical}`, "") });
+        case "aws:kms/key:Key": {
+            const keyId = uuidFrom(name);
+            return withId(keyId, { keyId, arn: arn("kms", `key/${keyId}`) });
+        }
+        case "aws:kms/alias:Alias": return withId(inputs.name ?? `alias/${physical}`, { arn: arn("kms", inputs.name ?? `alias/${physical}`) });
+        case "aws:cloudwatch/logGroup:LogGroup": return withId(physical, { name: physical, arn: arn("logs", `log-group:${physical}`) });
+        case "aws:cloudwatch/logStream:LogStream": return withId(physical, { name: physical });
+        case "aws:kinesis/stream:Stream": return withId(arn("kinesis", `stream/${physical}`), { name: physical, arn: arn("kinesis", `stream/${physical}`) });
+        case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+            return withId(arn("firehose", `deliverystream/${physical}`), { name: physical, arn: arn("firehose", `deliverystream/${physical}`) });
+        case "aws:s3/bucket:Bucket": {
+            const bucket = (inputs.bucket as string | undefined) ?? physical.toLowerCase();
+            return withId(bucket, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
+        }
+        case "aws:eks/addon:Addon": return withId(`${inputs.clusterName}:${inputs.addonName}`, { arn: arn("eks", `addon/${inputs.clusterName}/${inputs.addonName}/${hex(name, 8)}`) });
+        case "aws:sns/topic:Topic": return withId(arn("sns", physical), { name: physical, arn: arn("sns", physical) });
+        case "aws:cloudwatch/metricAlarm:MetricAlarm": return withId(physical, { name: physical, arn: arn("cloudwatch", `alarm:${physical}`) });
+        case "eks:index:Cluster": return withId(physical, eksClusterOutputs(physical, region));
+        default:
+            if (type.startsWith("kubernetes:")) {
+                const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+                const objectName = metadata.name ?? physical;
+                return withId(metadata.namespace ? `${metadata.namespace}/${objectName}` : objectName, {
+                    metadata: { ...metadata, name: objectName },
+                });
+            }
+            return withId(`${physical}-id`, { arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown", physical) });
+    }
+}
+
+function uuidFrom(seed: string): string {
+    const h = hex(`uuid/${seed}`, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The outputs of `@pulumi/eks`'s Cluster that the program reads. */
+function eksClusterOutputs(clusterName: string, region: string): Record<string, unknown> {
+    const oidcId = hex(`oidc/${clusterName}`, 32).toUpperCase();
+    const endpoint = `https://${hex(`endpoint/${clusterName}`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t" } }],
+        contexts: [{ name: "aws", context: { cluster: clusterName, user: "aws" } }],
+        "current-context": "aws",
+        users: [{
+            name: "aws",
+            user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--output", "json"] } },
+        }],
+    };
+    return {
+        kubeconfig,
+        kubeconfigJson: JSON.stringify(kubeconfig),
+        oidcIssuer: `oidc.eks.${region}.amazonaws.com/id/${oidcId}`,
+        oidcProviderUrl: `https://oidc.eks.${region}.amazonaws.com/id/${oidcId}`,
+        oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/oidc.eks.${region}.amazonaws.com/id/${oidcId}`,
+        clusterSecurityGroupId: `sg-${hex(`cluster-sg/${clusterName}`, 17)}`,
+        nodeSecurityGroupId: `sg-${hex(`node-sg/${clusterName}`, 17)}`,
+    };
+}
