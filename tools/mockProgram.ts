@@ -45,8 +45,17 @@ export async function runPlatformProgram(config: Record<string, string>, stack =
     const platformConfig = parsePlatformConfig(pulumi.runtime.allConfig());
     const platform = createPlatform(platformConfig);
     const outputs = await resolve(platformOutputs(platform));
-    await settings.waitForRPCs();
+    await waitForRegistrations();
     return { config: platformConfig, platform, resources, outputs };
+}
+
+/**
+ * Resources created inside `apply` register after the outputs above resolve; the SDK's RPC queue
+ * drains only when the last registration is done. `waitForRPCs` is internal to @pulumi/pulumi
+ * (pinned in package.json) and is what `pulumi.runtime.disconnect` waits on.
+ */
+function waitForRegistrations(): Promise<void> {
+    return (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
 
 function recordRegistrations(into: RecordedResource[]): void {
