@@ -24,8 +24,8 @@ const streamSchema = strictObject({
 
 const lakeSchema = strictObject({
     infrequentAccessAfterDays: intBetween(30, 3650).default(30),
-    glacierAfterDays: intBetween(60, 3650).default(90),
-    expireAfterDays: intBetween(61, 36500),
+    glacierAfterDays: intBetween(31, 3650).default(90),
+    expireAfterDays: intBetween(32, 36500),
     noncurrentVersionExpireAfterDays: intBetween(1, 3650).default(30),
 }).superRefine((lake, ctx) => {
     // S3 refuses a Glacier transition less than 30 days after the Standard-IA one.

@@ -9,7 +9,7 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export const networkSchema = strictObject({
     cidr: cidr.refine((v) => {
         const parsed = parseCidr(v);
-        return parsed !== undefined && parsed.prefix >= 16 && parsed.prefix <= MAX_VPC_PREFIX;
+        return parsed === undefined || (parsed.prefix >= 16 && parsed.prefix <= MAX_VPC_PREFIX);
     }, { error: `must be a /16 to /${MAX_VPC_PREFIX} range` }),
     availabilityZones: z
         .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name like us-east-1a" }))
