@@ -20,6 +20,7 @@ const UNTAGGABLE = new Set([
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:sns/topicSubscription:TopicSubscription",
+    "aws:sns/topicPolicy:TopicPolicy",
 ]);
 
 for (const [stack, environment] of [["prod", "prod"], ["staging", "staging"]] as const) {

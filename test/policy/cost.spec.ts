@@ -1,0 +1,150 @@
+import * as assert from "assert";
+import { estimateMonthlyCost, monthlyBudgetPolicy, monthlyUsage, readIngestProfile } from "../../policy/cost";
+import { UNKNOWN as UNKNOWN_VALUE } from "../../policy/lib/values";
+import { PRICE_TABLE } from "../../policy/pricing";
+import {
+    messages, patched, platformStack, policyConfig, PROD_SHAPE, res, runStackPolicy, STAGING_SHAPE, UNKNOWN,
+} from "./util";
+
+const near = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 0.005, `${actual} != ${expected}`);
+const lineTotal = (lines: { name: string; item: string; monthlyUsd: number }[], pattern: RegExp) =>
+    lines.filter(l => pattern.test(l.item)).reduce((s, l) => s + l.monthlyUsd, 0);
+
+describe("cost model", () => {
+    it("prices 3 x m6i.large for 730 hours at desired size and 6 at max", () => {
+        const ng = res("aws:eks/nodeGroup:NodeGroup", "ng", {
+            instanceTypes: ["m6i.large"], diskSize: 20, scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 },
+        });
+        const e = estimateMonthlyCost([ng], PRICE_TABLE, "us-east-1");
+        near(lineTotal(e.expected.lines, /m6i\.large/), 3 * 0.096 * 730);
+        near(lineTotal(e.worstCase.lines, /m6i\.large/), 6 * 0.096 * 730);
+        near(lineTotal(e.expected.lines, /EBS gp2 20 GB/), 3 * 20 * 0.10);
+        assert.deepStrictEqual(e.unpriced, []);
+    });
+
+    it("prices a 4-shard provisioned stream and its PUT payload units from the ingest profile", () => {
+        const stream = res("aws:kinesis/stream:Stream", "s", {
+            shardCount: 4,
+            tags: { "iot:ingest:devices": "10000", "iot:ingest:messagesPerDevicePerMinute": "6", "iot:ingest:averageMessageBytes": "1024", "iot:ingest:peakFactor": "2" },
+        });
+        const e = estimateMonthlyCost([stream], PRICE_TABLE, "us-east-1");
+        near(lineTotal(e.expected.lines, /shard/), 4 * 0.015 * 730);
+        // 10,000 devices x 6/min x 43,800 min = 2.628e9 records, 1 PUT unit each.
+        near(lineTotal(e.expected.lines, /PUT payload/), 2628 * 0.014);
+        near(lineTotal(e.worstCase.lines, /PUT payload/), 2 * 2628 * 0.014);
+    });
+
+    it("rounds Firehose records up to 5 KB and counts raw bytes for S3", () => {
+        const u = monthlyUsage({ devices: 1, messagesPerDevicePerMinute: 1, averageMessageBytes: 1024, peakFactor: 1 }, 730);
+        assert.strictEqual(u.records, 43800);
+        near(u.firehoseIngestGb, (43800 * 5120) / 2 ** 30);
+        near(u.rawGb, (43800 * 1024) / 2 ** 30);
+        assert.strictEqual(u.putPayloadUnits, 43800);
+    });
+
+    it("reports a stream without an ingest profile instead of pricing its usage at zero", () => {
+        const e = estimateMonthlyCost([res("aws:kinesis/stream:Stream", "bare", { shardCount: 1, tags: {} })], PRICE_TABLE, "us-east-1");
+        assert.match(e.unpriced[0].message, /Kinesis stream 'bare' has no valid ingest profile tag\(s\) iot:ingest:devices/);
+        assert.strictEqual(readIngestProfile(res("aws:kinesis/stream:Stream", "u", { tags: UNKNOWN })), UNKNOWN_VALUE);
+    });
+
+    it("names a resource type that is neither priced nor free", () => {
+        const e = estimateMonthlyCost([res("aws:rds/instance:Instance", "db", {})], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e.unpriced.map(p => p.message), [
+            "resource type aws:rds/instance:Instance ('db') is neither in the price table nor listed as free; add it to policy/pricing.ts and policy/cost.ts, or to FREE_TYPES if it has no charge",
+        ]);
+    });
+
+    it("names an instance type missing from the price table", () => {
+        const e = estimateMonthlyCost([res("aws:ec2/instance:Instance", "vm", { instanceType: "x2idn.32xlarge" })], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e.unpriced.map(p => p.message), ["instance type(s) x2idn.32xlarge of 'vm' are not in the price table"]);
+    });
+
+    it("reports a region missing from the table and a resource pinned to another region", () => {
+        assert.match(estimateMonthlyCost([], PRICE_TABLE, "ap-south-1").unpriced[0].message, /region ap-south-1 is not in price table/);
+        const e = estimateMonthlyCost([res("aws:ec2/subnet:Subnet", "sn", { availabilityZone: "us-west-2a" })], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e.unpriced.map(p => p.message), ["'sn' is in region us-west-2, but the policy config prices region us-east-1"]);
+    });
+
+    it("treats free types, providers, Kubernetes objects and own components as free", () => {
+        const e = estimateMonthlyCost([
+            res("aws:ec2/vpc:Vpc", "v", {}), res("aws:iam/role:Role", "r", {}), res("pulumi:providers:aws", "p", {}),
+            res("kubernetes:apps/v1:Deployment", "d", {}), res("iot:platform:Network", "n", {}),
+            res("aws:ec2/vpcEndpoint:VpcEndpoint", "gw", { vpcEndpointType: "Gateway" }),
+        ], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e, { expected: { lines: [], totalUsd: 0 }, worstCase: { lines: [], totalUsd: 0 }, unpriced: [], unknown: [] });
+    });
+
+    it("prices an eks:index:Cluster default node group at @pulumi/eks defaults (2 x t3.medium, max 2)", () => {
+        const e = estimateMonthlyCost([res("eks:index:Cluster", "c", {})], PRICE_TABLE, "us-east-1");
+        near(lineTotal(e.expected.lines, /t3\.medium/), 2 * 0.0416 * 730);
+        near(lineTotal(e.expected.lines, /control plane \(standard/), 73);
+    });
+
+    it("bills extended support for a version past standard support", () => {
+        const e = estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: "1.28" })], PRICE_TABLE, "us-east-1");
+        near(e.expected.totalUsd, 0.60 * 730);
+    });
+
+    it("does not fail or price unknown values during preview", () => {
+        const e = estimateMonthlyCost([res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: UNKNOWN, scalingConfig: { desiredSize: 2, maxSize: 3 } })], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e.unpriced, []);
+        assert.deepStrictEqual(e.unknown, ["ng (aws:eks/nodeGroup:NodeGroup): instance type or node count unknown during preview"]);
+    });
+
+    it("counts a remote component and its real-preview children once", () => {
+        const mocks = estimateMonthlyCost(platformStack(PROD_SHAPE), PRICE_TABLE, "us-east-1");
+        const preview = estimateMonthlyCost(platformStack({ ...PROD_SHAPE, realPreview: true }), PRICE_TABLE, "us-east-1");
+        near(preview.worstCase.totalUsd, mocks.worstCase.totalUsd);
+        near(preview.expected.totalUsd, mocks.expected.totalUsd);
+    });
+
+    it("estimates the prod- and staging-shaped stacks within their budgets", () => {
+        const prod = estimateMonthlyCost(platformStack(PROD_SHAPE), PRICE_TABLE, "us-east-1");
+        const staging = estimateMonthlyCost(platformStack(STAGING_SHAPE), PRICE_TABLE, "us-east-2");
+        near(prod.expected.totalUsd, 923.38);
+        near(prod.worstCase.totalUsd, 1603.47);
+        near(staging.expected.totalUsd, 289.81);
+        near(staging.worstCase.totalUsd, 377.44);
+        assert.ok(prod.worstCase.totalUsd <= (policyConfig("prod", "monthly-budget").monthlyBudgetUsd as number));
+        assert.ok(staging.worstCase.totalUsd <= (policyConfig("staging", "monthly-budget").monthlyBudgetUsd as number));
+    });
+});
+
+describe("monthly-budget policy", () => {
+    const policy = monthlyBudgetPolicy();
+
+    it("passes the shipped prod and staging configs on their stacks", () => {
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("prod", "monthly-budget")), []);
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("staging", "monthly-budget")), []);
+    });
+
+    it("fails the prod-shaped stack against the staging budget with the breakdown", () => {
+        const vs = runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("staging", "monthly-budget"));
+        // The prod subnets pin us-east-1 AZs: the staging config's region does not match them.
+        assert.deepStrictEqual(vs.slice(0, -1).map(x => x.message), ["private", "public"].flatMap(k => [0, 1, 2].map(i =>
+            `Cost estimate incomplete: 'net-${k}-${i}' is in region us-east-1, but the policy config prices region us-east-2.`)));
+        const v = vs[vs.length - 1];
+        assert.strictEqual(v.urn, undefined);
+        assert.match(v.message, /^Worst-case monthly cost \$1603\.47 exceeds the budget of \$600\.00 \(expected \$923\.38; us-east-2 list prices 2025\.06\.1 as of 2025-06-01\)\. Top worst-case lines: data-delivery: Firehose ingest 12531 GB \(5 KB rounding\) \$726\.81; cluster-nodes: m6i\.large x 3 \(max 6\) \$420\.48; /);
+        assert.match(v.message, /Total \$1603\.47\.$/);
+    });
+
+    it("reports an unpriced resource against its URN", () => {
+        const stack = [...platformStack(STAGING_SHAPE), res("aws:sqs/queue:Queue", "q", {})];
+        const vs = runStackPolicy(policy, stack, policyConfig("staging", "monthly-budget"));
+        assert.deepStrictEqual(vs.map(v => v.urn), [stack[stack.length - 1].urn]);
+        assert.match(vs[0].message, /^Cost estimate incomplete: resource type aws:sqs\/queue:Queue \('q'\)/);
+    });
+
+    it("does not fail on a key ARN created in the same stack (unknown during preview)", () => {
+        const stack = patched(platformStack(PROD_SHAPE), "aws:kinesis/stream:Stream", "data-telemetry", p => { p.kmsKeyId = UNKNOWN; p.arn = UNKNOWN; });
+        assert.deepStrictEqual(runStackPolicy(policy, stack, policyConfig("prod", "monthly-budget")), []);
+    });
+
+    it("reports an invalid config instead of running with it", () => {
+        assert.deepStrictEqual(messages(runStackPolicy(policy, [], { region: "us-east-1", monthlyBudgetUsd: -1 })), [
+            "Invalid policy config for 'monthly-budget': monthlyBudgetUsd must be >= 0, got -1. Run with --policy-pack-config policy/config/<env>.json.",
+        ]);
+    });
+});

@@ -1,0 +1,139 @@
+import * as assert from "assert";
+import {
+    grafanaPasswordPolicy, imagePinnedPolicy, podSecurityRestrictedPolicy, readOnlyRootFilesystemPolicy, topologySpreadPolicy,
+    workloadNamespacePolicy, workloadProbesPolicy, workloadResourcesPolicy,
+} from "../../policy/kubernetes";
+import { runResourcePolicy, UNKNOWN } from "./util";
+
+type Props = Record<string, any>;
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+
+function container(name: string): Props {
+    return {
+        name, image: "ghcr.io/example/ingest:1.4.2",
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        livenessProbe: { httpGet: { path: "/livez", port: 8080 } },
+        readinessProbe: { httpGet: { path: "/readyz", port: 8080 } },
+    };
+}
+
+function initContainer(): Props {
+    const { livenessProbe: _l, readinessProbe: _r, ...rest } = container("migrate");
+    return rest;
+}
+
+function deployment(): Props {
+    return {
+        metadata: { name: "ingest", namespace: "ingest" },
+        spec: {
+            replicas: 2,
+            template: {
+                spec: {
+                    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }],
+                    initContainers: [initContainer()],
+                    containers: [container("app")],
+                },
+            },
+        },
+    };
+}
+
+const run = (policy: Parameters<typeof runResourcePolicy>[0], mutate: (p: Props) => void = () => undefined, type = DEPLOYMENT) => {
+    const props = deployment();
+    mutate(props);
+    return runResourcePolicy(policy, { type, props, name: "ingest" });
+};
+const app = (p: Props) => p.spec.template.spec.containers[0];
+const pod = (p: Props) => p.spec.template.spec;
+
+describe("kubernetes workload policies", () => {
+    const all = [podSecurityRestrictedPolicy(), workloadResourcesPolicy(), workloadProbesPolicy(), imagePinnedPolicy(),
+        workloadNamespacePolicy(), readOnlyRootFilesystemPolicy(), topologySpreadPolicy()];
+
+    it("pass a compliant Deployment", () => {
+        for (const p of all) {
+            assert.deepStrictEqual(run(p), [], p.name);
+        }
+    });
+
+    it("find the pod spec of a CronJob and a Pod", () => {
+        const cron = { metadata: { namespace: "ingest" }, spec: { jobTemplate: { spec: { template: { spec: { ...deployment().spec.template.spec, initContainers: [] } } } } } };
+        cron.spec.jobTemplate.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+        assert.deepStrictEqual(runResourcePolicy(podSecurityRestrictedPolicy(), { type: "kubernetes:batch/v1:CronJob", props: cron, name: "c" }),
+            ["CronJob 'c': container 'app' does not set allowPrivilegeEscalation: false."]);
+        const p = { metadata: { namespace: "ingest" }, spec: { ...deployment().spec.template.spec, hostNetwork: true, initContainers: [] } };
+        assert.deepStrictEqual(runResourcePolicy(podSecurityRestrictedPolicy(), { type: "kubernetes:core/v1:Pod", props: p, name: "p" }), ["Pod 'p': hostNetwork is true."]);
+    });
+
+    const restricted: [string, (p: Props) => void, string][] = [
+        ["runAsNonRoot false on a container overrides the pod", p => { app(p).securityContext.runAsNonRoot = false; }, "container 'app' does not set runAsNonRoot: true (container or pod securityContext)"],
+        ["no runAsNonRoot anywhere", p => { delete pod(p).securityContext.runAsNonRoot; }, "container 'app' does not set runAsNonRoot: true (container or pod securityContext)"],
+        ["privilege escalation", p => { delete app(p).securityContext.allowPrivilegeEscalation; }, "container 'app' does not set allowPrivilegeEscalation: false"],
+        ["capabilities not dropped", p => { app(p).securityContext.capabilities.drop = ["NET_RAW"]; }, "container 'app' does not drop ALL capabilities"],
+        ["added capability", p => { app(p).securityContext.capabilities.add = ["SYS_ADMIN"]; }, "container 'app' adds capabilities SYS_ADMIN (only NET_BIND_SERVICE is allowed)"],
+        ["unconfined seccomp", p => { app(p).securityContext.seccompProfile = { type: "Unconfined" }; }, "container 'app' has seccompProfile \"Unconfined\" (RuntimeDefault or Localhost required)"],
+        ["hostPID", p => { pod(p).hostPID = true; }, "hostPID is true"],
+        ["hostPort", p => { app(p).ports = [{ containerPort: 8080, hostPort: 8080 }]; }, "container 'app' uses hostPort 8080"],
+        ["hostPath volume", p => { pod(p).volumes = [{ name: "docker", hostPath: { path: "/var/run" } }]; }, "volume \"docker\" is a hostPath volume"],
+    ];
+    for (const [title, mutate, expected] of restricted) {
+        it(`k8s-pod-security-restricted fails ${title}`, () => {
+            const out = run(podSecurityRestrictedPolicy(), mutate);
+            assert.deepStrictEqual(out.slice(-1), [`Deployment 'ingest': ${expected}.`]);
+            assert.strictEqual(out.length, title === "no runAsNonRoot anywhere" ? 2 : 1);
+        });
+    }
+
+    it("k8s-workload-resources fails a missing request and limit", () => {
+        assert.deepStrictEqual(run(workloadResourcesPolicy(), p => { delete app(p).resources.requests.cpu; delete app(p).resources.limits; }),
+            ["Deployment 'ingest': container 'app' has no requests.cpu, limits.memory."]);
+    });
+
+    it("k8s-workload-probes fails a missing probe and identical probes", () => {
+        assert.deepStrictEqual(run(workloadProbesPolicy(), p => { delete app(p).readinessProbe; }), ["Deployment 'ingest': container 'app' has no readinessProbe."]);
+        assert.deepStrictEqual(run(workloadProbesPolicy(), p => { app(p).readinessProbe = { httpGet: { path: "/livez", port: 8080 } }; }),
+            ["Deployment 'ingest': container 'app' uses identical liveness and readiness probes; a failing dependency would restart the pod instead of taking it out of service."]);
+    });
+
+    it("k8s-image-pinned fails latest and untagged images, passes a digest and a registry port", () => {
+        assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = "nginx:latest"; }), ["Deployment 'ingest': container 'app' image nginx:latest uses the tag latest."]);
+        assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = "registry:5000/team/nginx"; }), ["Deployment 'ingest': container 'app' image registry:5000/team/nginx has no tag or digest."]);
+        assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = `nginx@sha256:${"a".repeat(64)}`; }), []);
+        assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = UNKNOWN; }), []);
+    });
+
+    it("k8s-workload-namespace fails default and missing namespaces", () => {
+        assert.deepStrictEqual(run(workloadNamespacePolicy(), p => { p.metadata.namespace = "default"; }), ["Deployment 'ingest': namespace is \"default\"; deploy into a dedicated namespace."]);
+        assert.deepStrictEqual(run(workloadNamespacePolicy(), p => { delete p.metadata.namespace; }), ["Deployment 'ingest': namespace is not set; deploy into a dedicated namespace."]);
+    });
+
+    it("advisory checks flag a writable root filesystem and missing topology spread", () => {
+        assert.deepStrictEqual(run(readOnlyRootFilesystemPolicy(), p => { delete app(p).securityContext.readOnlyRootFilesystem; }),
+            ["Deployment 'ingest': container 'app' does not set readOnlyRootFilesystem: true."]);
+        assert.deepStrictEqual(run(topologySpreadPolicy(), p => { delete pod(p).topologySpreadConstraints; }),
+            ["Deployment 'ingest': 2 replicas without topologySpreadConstraints; a single zone or node failure can take all of them."]);
+        assert.deepStrictEqual(run(topologySpreadPolicy(), p => { delete pod(p).topologySpreadConstraints; p.spec.replicas = 1; }), []);
+    });
+
+    it("leave Helm releases alone", () => {
+        assert.deepStrictEqual(runResourcePolicy(podSecurityRestrictedPolicy(), { type: "kubernetes:helm.sh/v3:Release", props: { chart: "ingress-nginx" } }), []);
+    });
+});
+
+describe("grafana-no-default-password", () => {
+    const policy = grafanaPasswordPolicy();
+    const release = (values: Props, chart = "kube-prometheus-stack") =>
+        runResourcePolicy(policy, { type: "kubernetes:helm.sh/v3:Release", name: "monitoring", props: { chart, values } });
+    it("passes an existing secret", () => assert.deepStrictEqual(release({ grafana: { admin: { existingSecret: "grafana-admin" } } }), []));
+    it("fails the chart default password, explicit or absent", () => {
+        assert.deepStrictEqual(release({ grafana: { adminPassword: "prom-operator" } }), ["Helm release 'monitoring': grafana.adminPassword is the chart default \"prom-operator\"; set grafana.admin.existingSecret."]);
+        assert.deepStrictEqual(release({}, "prometheus-community/kube-prometheus-stack"), ["Helm release 'monitoring': grafana.adminPassword is not set (chart default \"prom-operator\"); set grafana.admin.existingSecret."]);
+    });
+    it("ignores other charts, disabled Grafana and unknown values", () => {
+        assert.deepStrictEqual(release({}, "loki"), []);
+        assert.deepStrictEqual(release({ grafana: { enabled: false } }), []);
+        assert.deepStrictEqual(release({ grafana: { adminPassword: UNKNOWN } }), []);
+    });
+});

@@ -1,0 +1,25 @@
+import * as assert from "assert";
+import { environmentTagPolicy } from "../../policy/tags";
+import { messages, patched, platformStack, policyConfig, PROD_SHAPE, res, runStackPolicy, STAGING_SHAPE, UNKNOWN } from "./util";
+
+describe("environment-tag", () => {
+    const policy = environmentTagPolicy();
+    it("passes each stack with its own config", () => {
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("prod", "environment-tag")), []);
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("staging", "environment-tag")), []);
+    });
+    it("fails the prod config on a staging stack", () => {
+        const vs = messages(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("prod", "environment-tag")));
+        assert.ok(vs.length > 10);
+        assert.strictEqual(vs[0], "'net-vpc' (aws:ec2/vpc:Vpc) has Environment tag \"staging\"; this policy config is for environment \"prod\".");
+    });
+    it("fails a taggable resource without tags, accepts provider default tags, skips unknown tags", () => {
+        const stack = patched(platformStack(PROD_SHAPE), "aws:kms/key:Key", "data-key", p => { delete p.tags; });
+        assert.deepStrictEqual(messages(runStackPolicy(policy, stack, { environment: "prod" })), ["'data-key' (aws:kms/key:Key) has Environment tag missing; this policy config is for environment \"prod\"."]);
+        assert.deepStrictEqual(runStackPolicy(policy, [res("aws:kms/key:Key", "k", { tags: {}, tagsAll: { Environment: "prod" } })], { environment: "prod" }), []);
+        assert.deepStrictEqual(runStackPolicy(policy, [res("aws:kms/key:Key", "k", { tags: UNKNOWN })], { environment: "prod" }), []);
+    });
+    it("requires the environment in the config", () => {
+        assert.deepStrictEqual(messages(runStackPolicy(policy, [])), ["Invalid policy config for 'environment-tag': environment is required. Run with --policy-pack-config policy/config/<env>.json."]);
+    });
+});

@@ -1,0 +1,225 @@
+// Test harness: builds the args @pulumi/policy passes to policies (props behind its unknown-checking
+// proxy, parents linked as objects, config without enforcementLevel) and collects reportViolation calls.
+import {
+    PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    unknownCheckingProxy,
+} from "@pulumi/policy";
+import * as fs from "fs";
+import * as path from "path";
+import { StackResource } from "../../policy/lib/graph";
+import { UNKNOWN_STRING } from "../../policy/lib/values";
+
+export const UNKNOWN = UNKNOWN_STRING;
+export type Env = "prod" | "staging";
+
+export function packConfig(env: Env): Record<string, Record<string, unknown>> {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy/config", `${env}.json`), "utf8"));
+}
+
+/** The config one policy sees through getConfig(): its properties without enforcementLevel. */
+export function policyConfig(env: Env, policyName: string): Record<string, unknown> {
+    const { enforcementLevel: _ignored, ...rest } = packConfig(env)[policyName] ?? {};
+    return rest;
+}
+
+const opts = (parent?: string) => ({
+    protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], parent,
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+});
+
+function notApplicable(reason?: string): never {
+    throw new Error(`notApplicable: ${reason}`);
+}
+
+export function runResourcePolicy(
+    policy: ResourceValidationPolicy,
+    r: { type: string; props: Record<string, unknown>; name?: string },
+    config: Record<string, unknown> = {},
+): string[] {
+    const violations: string[] = [];
+    const name = r.name ?? "res";
+    const args = {
+        type: r.type,
+        props: unknownCheckingProxy(structuredClone(r.props)),
+        urn: urn(r.type, name),
+        name,
+        opts: opts(),
+        stackTags: new Map(),
+        getConfig: () => config,
+        notApplicable,
+    } as unknown as ResourceValidationArgs;
+    const validations = [policy.validateResource ?? []].flat();
+    for (const v of validations) {
+        void v(args, message => violations.push(message));
+    }
+    return violations;
+}
+
+export interface Violation { message: string; urn?: string }
+
+export function runStackPolicy(
+    policy: StackValidationPolicy, resources: readonly StackResource[], config: Record<string, unknown> = {},
+): Violation[] {
+    const violations: Violation[] = [];
+    const byUrn = new Map<string, PolicyResource>();
+    const policyResources = resources.map(r => {
+        const pr = {
+            type: r.type, name: r.name, urn: r.urn,
+            props: unknownCheckingProxy(structuredClone(r.props)),
+            opts: opts(r.parent),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        } as unknown as PolicyResource;
+        byUrn.set(r.urn, pr);
+        return pr;
+    });
+    resources.forEach((r, i) => {
+        const pr = policyResources[i] as { parent?: PolicyResource; propertyDependencies: Record<string, PolicyResource[]> };
+        pr.parent = r.parent ? byUrn.get(r.parent) : undefined;
+        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            pr.propertyDependencies[k] = urns.map(u => byUrn.get(u)).filter((x): x is PolicyResource => !!x);
+        }
+    });
+    const args: StackValidationArgs = { resources: policyResources, stackTags: new Map(), getConfig: <T>() => config as T, notApplicable };
+    void policy.validateStack(args, (message, u) => violations.push({ message, urn: u }));
+    return violations;
+}
+
+export const messages = (vs: Violation[]) => vs.map(v => v.message);
+
+/** URN as the engine writes it: the type chain of the ancestors, then the resource type. */
+export function urn(type: string, name: string, parentUrn?: string): string {
+    const chain = parentUrn ? `${parentUrn.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:test::iot-platform::${chain}::${name}`;
+}
+
+export function res(
+    type: string, name: string, props: Record<string, unknown>, parent?: StackResource,
+    extra: Partial<StackResource> = {},
+): StackResource {
+    return { type, name, urn: urn(type, name, parent?.urn), props, parent: parent?.urn, ...extra };
+}
+
+export interface StackShape {
+    env: Env;
+    instanceType: string;
+    nodes: { min: number; desired: number; max: number };
+    natGateways: number;
+    shards: number;
+    devices: number;
+    /** Also include the children a real preview shows under @pulumi/eks remote components. */
+    realPreview?: boolean;
+}
+
+export const PROD_SHAPE: StackShape = { env: "prod", instanceType: "m6i.large", nodes: { min: 3, desired: 3, max: 6 }, natGateways: 3, shards: 4, devices: 10000 };
+export const STAGING_SHAPE: StackShape = { env: "staging", instanceType: "t3.large", nodes: { min: 2, desired: 2, max: 3 }, natGateways: 1, shards: 1, devices: 500 };
+
+/** A resource set shaped like the program's stacks (components as under mocks, ids as mocks return them). */
+export function platformStack(s: StackShape): StackResource[] {
+    const region = s.env === "prod" ? "us-east-1" : "us-east-2";
+    const tags = { Environment: s.env, Project: "iot-platform" };
+    const out: StackResource[] = [];
+    const add = (r: StackResource) => (out.push(r), r);
+    const stack = add(res("pulumi:pulumi:Stack", `iot-platform-${s.env}`, {}));
+    const network = add(res("iot:platform:Network", "net", {}, stack));
+    add(res("aws:ec2/vpc:Vpc", "net-vpc", { id: "vpc-1", cidrBlock: "10.0.0.0/16", tags }, network));
+    const azs = ["a", "b", "c"].map(z => `${region}${z}`);
+    const privateSubnets = azs.map((az, i) => add(res("aws:ec2/subnet:Subnet", `net-private-${i}`,
+        { id: `subnet-private-${i}`, availabilityZone: az, mapPublicIpOnLaunch: false, tags: { ...tags, "kubernetes.io/role/internal-elb": "1" } }, network)));
+    azs.forEach((az, i) => add(res("aws:ec2/subnet:Subnet", `net-public-${i}`,
+        { id: `subnet-public-${i}`, availabilityZone: az, mapPublicIpOnLaunch: true, tags: { ...tags, "kubernetes.io/role/elb": "1" } }, network)));
+    for (let i = 0; i < s.natGateways; i++) {
+        add(res("aws:ec2/eip:Eip", `net-nat-${i}`, { domain: "vpc", tags }, network));
+        add(res("aws:ec2/natGateway:NatGateway", `net-nat-${i}`, { subnetId: `subnet-public-${i}`, tags }, network));
+    }
+    add(res("aws:ec2/vpcEndpoint:VpcEndpoint", "net-s3", { serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", tags }, network));
+    add(res("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs", { retentionInDays: 90, tags }, network));
+    add(res("aws:ec2/flowLog:FlowLog", "net-flow-log", { trafficType: "ALL", tags }, network));
+
+    const cluster = add(res("iot:platform:Cluster", "cluster", {}, stack));
+    add(res("aws:kms/key:Key", "cluster-secrets", { enableKeyRotation: true, tags, arn: "arn:aws:kms:key/secrets" }, cluster));
+    add(res("aws:cloudwatch/logGroup:LogGroup", "cluster-control-plane", { retentionInDays: 90, tags }, cluster));
+    const eksCluster = add(res("eks:index:Cluster", "cluster-eks", {
+        skipDefaultNodeGroup: true, endpointPublicAccess: false, encryptionConfigKeyArn: "arn:aws:kms:key/secrets",
+        enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], tags,
+    }, cluster));
+    add(res("aws:ec2/launchTemplate:LaunchTemplate", "cluster-nodes", {
+        id: "lt-nodes",
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3" } }],
+        tags,
+    }, cluster));
+    const mng = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {
+        subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], capacityType: "ON_DEMAND",
+        scalingConfig: { minSize: s.nodes.min, desiredSize: s.nodes.desired, maxSize: s.nodes.max },
+        launchTemplate: { id: "lt-nodes", version: "1" }, tags,
+    }, cluster));
+    if (s.realPreview) {
+        add(res("aws:eks/cluster:Cluster", "cluster-eks-eksCluster", {
+            vpcConfig: { endpointPublicAccess: false }, encryptionConfig: { provider: { keyArn: "arn:aws:kms:key/secrets" }, resources: ["secrets"] },
+            enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], tags,
+        }, eksCluster));
+        add(res("aws:eks/nodeGroup:NodeGroup", "cluster-nodes", { ...mng.props }, mng));
+    }
+
+    const data = add(res("iot:platform:DataPipeline", "data", {}, stack));
+    add(res("aws:kms/key:Key", "data-key", { enableKeyRotation: true, tags, arn: "arn:aws:kms:key/data" }, data));
+    add(res("aws:kinesis/stream:Stream", "data-telemetry", {
+        arn: "arn:aws:kinesis:stream/telemetry", shardCount: s.shards, retentionPeriod: 168, encryptionType: "KMS",
+        kmsKeyId: "arn:aws:kms:key/data", streamModeDetails: { streamMode: "PROVISIONED" },
+        tags: {
+            ...tags,
+            "iot:ingest:devices": String(s.devices), "iot:ingest:messagesPerDevicePerMinute": "6",
+            "iot:ingest:averageMessageBytes": "1024", "iot:ingest:peakFactor": "2",
+        },
+    }, data));
+    add(res("aws:s3/bucket:Bucket", "data-lake", { bucket: "lake", id: "lake", tags }, data));
+    add(res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-lake",
+        { bucket: "lake", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:key/data" } }] }, data));
+    add(res("aws:s3/bucketVersioning:BucketVersioning", "data-lake", { bucket: "lake", versioningConfiguration: { status: "Enabled" } }, data));
+    add(res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-lake",
+        { bucket: "lake", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, data));
+    add(res("aws:s3/bucketPolicy:BucketPolicy", "data-lake", { bucket: "lake", policy: JSON.stringify(TLS_ONLY_POLICY) }, data));
+    add(res("aws:cloudwatch/logGroup:LogGroup", "data-delivery", { retentionInDays: 30, tags }, data));
+    add(res("aws:cloudwatch/logStream:LogStream", "data-delivery", {}, data));
+    add(res("aws:iam/role:Role", "data-delivery", { assumeRolePolicy: "{}", tags }, data));
+    add(res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "data-delivery", {
+        destination: "extended_s3",
+        kinesisSourceConfiguration: { kinesisStreamArn: "arn:aws:kinesis:stream/telemetry", roleArn: "arn:aws:iam::role/delivery" },
+        extendedS3Configuration: {
+            bucketArn: "arn:aws:s3:::lake", kmsKeyArn: "arn:aws:kms:key/data", errorOutputPrefix: "errors/",
+            cloudwatchLoggingOptions: { enabled: true, logGroupName: "delivery", logStreamName: "delivery" },
+        },
+        tags,
+    }, data));
+    return out;
+}
+
+export const TLS_ONLY_POLICY = {
+    Version: "2012-10-17",
+    Statement: [{
+        Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+        Resource: ["arn:aws:s3:::lake", "arn:aws:s3:::lake/*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    }],
+};
+
+/** Returns a copy of `resources` with `patch` applied to the props of the resource named `name`. */
+export function patched(resources: readonly StackResource[], type: string, name: string, patch: (props: Record<string, any>) => void): StackResource[] {
+    let found = false;
+    const out = resources.map(r => {
+        if (r.type !== type || r.name !== name) {
+            return r;
+        }
+        found = true;
+        const props = structuredClone(r.props) as Record<string, any>;
+        patch(props);
+        return { ...r, props };
+    });
+    if (!found) {
+        throw new Error(`fixture has no ${type} named ${name}`);
+    }
+    return out;
+}
