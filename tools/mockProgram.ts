@@ -3,7 +3,8 @@
  * parent, so tests and the offline check see the same resource graph a preview would.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import { deserializeProperties, deserializeProperty } from "@pulumi/pulumi/runtime/rpc";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { createPlatform, Platform, platformOutputs } from "../stacks/platform";
 import { parsePlatformConfig, PlatformConfig, PROJECT } from "../stacks/config";
@@ -17,6 +18,8 @@ export interface RecordedResource {
     readonly parent: string | undefined;
     /** Inputs as the engine received them (Outputs resolved). */
     readonly inputs: Record<string, any>;
+    /** State after the (mock) create: inputs plus provider outputs such as `id` and `arn`. */
+    outputs: Record<string, any>;
     /** False for component resources. */
     readonly custom: boolean;
 }
@@ -46,7 +49,23 @@ export async function runPlatformProgram(config: Record<string, string>, stack =
     const platform = createPlatform(platformConfig);
     const outputs = await resolve(platformOutputs(platform));
     await waitForRegistrations();
+    const states = (settings.getMonitor() as unknown as MockMonitor).resources;
+    for (const resource of resources) {
+        resource.outputs = stateOf(states.get(resource.urn)?.state);
+    }
     return { config: platformConfig, platform, resources, outputs };
+}
+
+/**
+ * The mock monitor keeps a custom resource's state as serialized properties, and a component's as
+ * the Struct its `registerOutputs` sent.
+ */
+function stateOf(state: any): Record<string, any> {
+    if (!state) {
+        return {};
+    }
+    const plain = typeof state.toJavaScript === "function" ? state.toJavaScript() : state;
+    return Object.fromEntries(Object.entries(plain as Record<string, unknown>).map(([k, v]) => [k, deserializeProperty(v)]));
 }
 
 /**
@@ -71,6 +90,7 @@ function recordRegistrations(into: RecordedResource[]): void {
             urn: monitor.newUrn(parent, type, name),
             parent,
             inputs: deserializeProperties(req.getObject()),
+            outputs: {},
             custom: req.getCustom(),
         });
         return register(req, callback);

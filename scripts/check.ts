@@ -1,0 +1,72 @@
+/**
+ * npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram]
+ * Exit codes: 0 no mandatory violation, 1 at least one, 2 the program or a config failed.
+ */
+import * as path from "path";
+import { runCheck, CheckSetupError } from "../tools/check/run";
+import { mandatoryCount, renderJson, renderMarkdown, renderText } from "../tools/check/report";
+
+const USAGE = "usage: npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram]";
+
+interface Args {
+    stack: string;
+    policyConfig?: string;
+    format: "text" | "json" | "markdown";
+    diagram: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+    const args: Partial<Args> = { format: "text", diagram: false };
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) {
+                throw new CheckSetupError(`${flag} needs a value\n${USAGE}`);
+            }
+            return v;
+        };
+        switch (flag) {
+            case "--stack": args.stack = value(); break;
+            case "--policy-config": args.policyConfig = path.resolve(value()); break;
+            case "--json": args.format = "json"; break;
+            case "--markdown": args.format = "markdown"; break;
+            case "--diagram": args.diagram = true; break;
+            default: throw new CheckSetupError(`unknown argument "${flag}"\n${USAGE}`);
+        }
+    }
+    if (!args.stack) {
+        throw new CheckSetupError(`--stack is required\n${USAGE}`);
+    }
+    return args as Args;
+}
+
+async function main(): Promise<number> {
+    const args = parseArgs(process.argv.slice(2));
+    const showProgress = args.format !== "json" && process.stderr.isTTY;
+    const started = Date.now();
+    const result = await runCheck({
+        stack: args.stack,
+        policyConfig: args.policyConfig,
+        progress: showProgress ? (step) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}...`) : undefined,
+    });
+    if (showProgress) {
+        process.stderr.write("\r\x1b[2K");
+    }
+    if (args.format === "json") {
+        process.stdout.write(`${renderJson(result, args.diagram)}\n`);
+    } else {
+        process.stdout.write(`${args.format === "markdown" ? renderMarkdown(result) : renderText(result)}\n`);
+        if (args.diagram) {
+            process.stdout.write(`\n\`\`\`mermaid\n${result.diagram}\n\`\`\`\n`);
+        }
+    }
+    return mandatoryCount(result) === 0 ? 0 : 1;
+}
+
+main().then((code) => {
+    process.exitCode = code;
+}, (err) => {
+    process.stderr.write(`${err instanceof CheckSetupError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 2;
+});

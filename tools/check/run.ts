@@ -1,0 +1,124 @@
+/**
+ * The offline plan and policy check: run a stack's program under mocks, hand every resource to the
+ * policy pack running in its own process, and price the stack with the pack's own cost model.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { estimateMonthlyCost } from "../../policy/cost";
+import { PRICE_TABLE } from "../../policy/pricing";
+import { ConfigError } from "../../stacks/config";
+import { runPlatformProgram } from "../mockProgram";
+import { AnalyzedResource, PolicyPackProcess } from "../policy/analyzer";
+import { readStackFile, stackFilePath } from "../stackFile";
+import { toAnalyzerViews } from "./collect";
+import { inventory, mermaidDiagram } from "./inventory";
+import { PolicyConfigError, readPolicyConfigFile, reconcilePolicyConfig } from "./packConfig";
+import { CheckResult, CheckViolation } from "./report";
+
+export const PROJECT_DIR = path.resolve(__dirname, "../..");
+export const PACK_DIR = path.join(PROJECT_DIR, "policy");
+
+export interface CheckOptions {
+    readonly stack: string;
+    /** @default policy/config/<environment>.json */
+    readonly policyConfig?: string;
+    readonly projectDir?: string;
+    /** Called at the start of each long step. */
+    readonly progress?: (step: string) => void;
+}
+
+/** Exit 2: the program, its config or the policy config failed before any verdict. */
+export class CheckSetupError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "CheckSetupError";
+    }
+}
+
+/**
+ * Runs the check. Starts the pack unless one is given (tests share one), and stops what it
+ * started, whatever happens.
+ */
+export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackProcess): Promise<CheckResult> {
+    const progress = options.progress ?? (() => undefined);
+    const projectDir = options.projectDir ?? PROJECT_DIR;
+    progress("starting the policy pack");
+    const packStarting = sharedPack ? Promise.resolve(sharedPack) : PolicyPackProcess.start(PACK_DIR);
+    // The pack must be stopped even if the program fails before we await it.
+    packStarting.catch(() => undefined);
+    try {
+        progress(`running the ${options.stack} program under mocks`);
+        const stackFile = stackFilePath(projectDir, options.stack);
+        if (!fs.existsSync(stackFile)) {
+            throw new CheckSetupError(`no stack file ${stackFile}`);
+        }
+        let run;
+        try {
+            const { config, secretKeys } = readStackFile(stackFile);
+            run = await runPlatformProgram(config, options.stack, secretKeys);
+        } catch (err) {
+            if (err instanceof ConfigError) {
+                throw new CheckSetupError(err.message);
+            }
+            throw new CheckSetupError(`the ${options.stack} program failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        }
+        const environment = run.config.environment;
+        const policyConfigFile = options.policyConfig ?? path.join(PACK_DIR, "config", `${environment}.json`);
+        if (!fs.existsSync(policyConfigFile)) {
+            throw new CheckSetupError(`no policy config ${policyConfigFile} for environment "${environment}"; add one or pass --policy-config`);
+        }
+        const given = readPolicyConfigFile(policyConfigFile);
+        const views = await toAnalyzerViews(run.resources);
+        const resources = views.states;
+
+        const pack = await packStarting;
+        const info = await pack.info();
+        const policyConfig = reconcilePolicyConfig(policyConfigFile, info, given);
+        progress(`analyzing ${resources.length} resources with ${info.name} ${info.version}`);
+        await pack.configure(policyConfig);
+        const perResource = await Promise.all(views.inputs.map((r) => pack.analyze(r)));
+        const stackLevel = await pack.analyzeStack(views.states);
+
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const violations: CheckViolation[] = [...perResource.flat(), ...stackLevel].map((d) => {
+            const resource = byUrn.get(d.urn);
+            return {
+                policy: d.policyName,
+                enforcementLevel: d.enforcementLevel,
+                resource: resource ? { type: resource.type, name: resource.name, urn: resource.urn } : undefined,
+                message: d.message,
+            };
+        });
+
+        const budget = policyConfig["monthly-budget"]?.properties as { region?: string; monthlyBudgetUsd?: number } | undefined;
+        const region = budget?.region ?? run.config.region;
+        return {
+            stack: options.stack,
+            environment,
+            policyConfig: path.relative(projectDir, policyConfigFile) || policyConfigFile,
+            policyPack: { name: info.name, version: info.version },
+            resources: resources.map(({ type, name, urn, parent }) => ({ type, name, urn, parent })),
+            inventory: inventory(resources),
+            cost: {
+                region,
+                budgetUsd: budget?.monthlyBudgetUsd ?? NaN,
+                estimate: estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region),
+            },
+            violations,
+            diagram: mermaidDiagram(resources),
+        };
+    } catch (err) {
+        if (err instanceof PolicyConfigError) {
+            throw new CheckSetupError(err.message);
+        }
+        throw err;
+    } finally {
+        if (!sharedPack) {
+            (await packStarting.catch(() => undefined))?.close();
+        }
+    }
+}
+
+function toStackResources(resources: readonly AnalyzedResource[]) {
+    return resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, props: r.properties as Record<string, any> }));
+}
