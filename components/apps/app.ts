@@ -1,0 +1,115 @@
+/**
+ * The contract of one application on the shared cluster: what a catalog entry declares. Plain data
+ * and plain functions, no Pulumi; the stack config validates entries into this shape.
+ */
+
+/** What an app may do on the data path; each kind maps to one least-privilege IAM document. */
+export const DATA_ACCESS = ["produceStream", "readStream", "readLake"] as const;
+export type DataAccess = (typeof DATA_ACCESS)[number];
+
+/** An image pinned to a tag, a digest, or both; never `latest` and never untagged. */
+export interface ImageRef {
+    /** Registry and path without tag, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/iot/device-gateway`. */
+    readonly repository: string;
+    readonly tag?: string;
+    /** `sha256:<64 hex>`; wins over the tag at pull time when both are given. */
+    readonly digest?: string;
+}
+
+/** Per-container requests and the memory limit. No CPU limit: CFS throttling hurts latency more than a noisy neighbour does, and requests already guarantee each app its share. */
+export interface ContainerResources {
+    readonly cpuMillis: number;
+    readonly memoryMiB: number;
+    /** Hard ceiling; the container is OOM-killed (and restarted) above it. */
+    readonly memoryLimitMiB: number;
+}
+
+export interface ReplicaRange {
+    /** At least 2, so one pod can be disrupted while the other serves. */
+    readonly min: number;
+    readonly max: number;
+}
+
+export interface AppSpec {
+    /** DNS label; names the Deployment, Service and service account. */
+    readonly name: string;
+    /** The app's own namespace; no two apps share one. */
+    readonly namespace: string;
+    readonly image: ImageRef;
+    /** Container port serving HTTP, health and metrics. */
+    readonly port: number;
+    /** Expose through an internet-facing load balancer. @default false */
+    readonly public?: boolean;
+    /** Data path permissions granted through IRSA. @default [] */
+    readonly dataAccess?: readonly DataAccess[];
+    /** Names of catalog apps allowed to call this one. @default [] */
+    readonly allowFrom?: readonly string[];
+    readonly replicas: ReplicaRange;
+    readonly resources: ContainerResources;
+    /** HPA targets, percent of the requests. @default { cpuPercent: 70, memoryPercent: 80 } */
+    readonly autoscaling?: { readonly cpuPercent: number; readonly memoryPercent: number };
+    /** @default { livenessPath: "/healthz", readinessPath: "/readyz" } */
+    readonly probes?: { readonly livenessPath: string; readonly readinessPath: string };
+    /** @default "/metrics" */
+    readonly metricsPath?: string;
+    /** Longest request the app serves; shutdown waits this long for in-flight requests. @default 30 */
+    readonly requestTimeoutSeconds?: number;
+    /** Writable scratch space at /tmp (the root filesystem is read-only); 0 for none. @default 0 */
+    readonly scratchMiB?: number;
+}
+
+export type ResolvedApp = Required<AppSpec>;
+
+export const APP_DEFAULTS = {
+    public: false,
+    dataAccess: [] as readonly DataAccess[],
+    allowFrom: [] as readonly string[],
+    autoscaling: { cpuPercent: 70, memoryPercent: 80 },
+    probes: { livenessPath: "/healthz", readinessPath: "/readyz" },
+    metricsPath: "/metrics",
+    requestTimeoutSeconds: 30,
+    scratchMiB: 0,
+} as const;
+
+/** The one place app defaults are applied. */
+export function resolveApp(app: AppSpec): ResolvedApp {
+    return {
+        ...app,
+        public: app.public ?? APP_DEFAULTS.public,
+        dataAccess: app.dataAccess ?? APP_DEFAULTS.dataAccess,
+        allowFrom: app.allowFrom ?? APP_DEFAULTS.allowFrom,
+        autoscaling: app.autoscaling ?? APP_DEFAULTS.autoscaling,
+        probes: app.probes ?? APP_DEFAULTS.probes,
+        metricsPath: app.metricsPath ?? APP_DEFAULTS.metricsPath,
+        requestTimeoutSeconds: app.requestTimeoutSeconds ?? APP_DEFAULTS.requestTimeoutSeconds,
+        scratchMiB: app.scratchMiB ?? APP_DEFAULTS.scratchMiB,
+    };
+}
+
+export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** Registry host (optional port) and path, lowercase, no tag or digest. */
+export const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
+export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+export const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Namespaces owned by Kubernetes, EKS or the platform; an app may not move in. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "monitoring"] as const;
+
+/** Why an image reference is not pinned, or undefined when it is. */
+export function imagePinProblem(image: ImageRef): string | undefined {
+    if (image.tag === undefined && image.digest === undefined) {
+        return "needs a tag or a digest: an untagged image pulls whatever `latest` is today";
+    }
+    if (image.tag !== undefined && image.tag.toLowerCase() === "latest") {
+        return "must not use the tag `latest`: pin a release tag or a digest";
+    }
+    return undefined;
+}
+
+/** `repo:tag`, `repo@digest` or `repo:tag@digest`. */
+export function imageReference(image: ImageRef): string {
+    const problem = imagePinProblem(image);
+    if (problem) {
+        throw new Error(`image ${image.repository} ${problem}`);
+    }
+    return `${image.repository}${image.tag ? `:${image.tag}` : ""}${image.digest ? `@${image.digest}` : ""}`;
+}

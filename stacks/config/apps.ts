@@ -1,0 +1,145 @@
+/** The application catalog (`iot-platform:apps`): one entry per service on the shared cluster. */
+import { z } from "zod";
+import {
+    DATA_ACCESS,
+    DNS_LABEL,
+    IMAGE_DIGEST,
+    IMAGE_REPOSITORY,
+    IMAGE_TAG,
+    RESERVED_NAMESPACES,
+} from "../../components/apps/app";
+import { allocatablePerNode, CLUSTER_SERVICES_RESERVE, fitCatalog, INSTANCE_TYPES } from "../../components/apps/capacity";
+import { intBetween, oneOf, strictObject } from "./schema";
+
+const dnsLabel = z.string().max(63, { error: "must be at most 63 characters" }).regex(DNS_LABEL, {
+    error: "must be a DNS label: lowercase letters, digits and dashes, starting with a letter",
+});
+
+const httpPath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "must be an HTTP path starting with /" });
+
+const imageSchema = strictObject({
+    repository: z.string().regex(IMAGE_REPOSITORY, {
+        error: "must be a lowercase registry path without tag or digest, like 123456789012.dkr.ecr.us-east-1.amazonaws.com/iot/device-gateway (put the tag in image.tag)",
+    }),
+    tag: z
+        .string()
+        .regex(IMAGE_TAG, { error: "must be an image tag: letters, digits, '.', '_' or '-', at most 128" })
+        .refine((tag) => tag.toLowerCase() !== "latest", { error: "must not be `latest`: pin a release tag or a digest" })
+        .optional(),
+    digest: z.string().regex(IMAGE_DIGEST, { error: "must be sha256:<64 lowercase hex digits>" }).optional(),
+}).superRefine((image, ctx) => {
+    if (image.tag === undefined && image.digest === undefined) {
+        ctx.addIssue({ code: "custom", path: ["tag"], message: "needs a tag or a digest: an untagged image pulls whatever `latest` is today" });
+    }
+});
+
+const replicasSchema = strictObject({
+    min: intBetween(2, 50),
+    max: intBetween(2, 100),
+}).superRefine((replicas, ctx) => {
+    if (replicas.max < replicas.min) {
+        ctx.addIssue({ code: "custom", path: ["max"], message: `must be at least replicas.min (${replicas.min})` });
+    }
+});
+
+const resourcesSchema = strictObject({
+    cpuMillis: intBetween(10, 16000),
+    memoryMiB: intBetween(16, 65536),
+    memoryLimitMiB: intBetween(16, 65536),
+}).superRefine((resources, ctx) => {
+    if (resources.memoryLimitMiB < resources.memoryMiB) {
+        ctx.addIssue({ code: "custom", path: ["memoryLimitMiB"], message: `must be at least memoryMiB (${resources.memoryMiB})` });
+    }
+});
+
+const probesSchema = strictObject({
+    livenessPath: httpPath,
+    readinessPath: httpPath,
+}).superRefine((probes, ctx) => {
+    if (probes.livenessPath === probes.readinessPath) {
+        ctx.addIssue({ code: "custom", path: ["readinessPath"], message: "must differ from livenessPath: an overloaded pod should leave the load balancer, not be restarted" });
+    }
+});
+
+const appSchema = strictObject({
+    name: dnsLabel,
+    namespace: dnsLabel.refine((ns) => !(RESERVED_NAMESPACES as readonly string[]).includes(ns), {
+        error: `must not be one of ${RESERVED_NAMESPACES.join(", ")}`,
+    }),
+    image: imageSchema,
+    port: intBetween(1024, 65535),
+    public: z.boolean({ error: "must be true or false" }).optional(),
+    dataAccess: z
+        .array(oneOf(DATA_ACCESS))
+        .refine((kinds) => new Set(kinds).size === kinds.length, { error: "must not repeat a kind" })
+        .optional(),
+    allowFrom: z.array(dnsLabel).optional(),
+    replicas: replicasSchema,
+    resources: resourcesSchema,
+    autoscaling: strictObject({ cpuPercent: intBetween(10, 100), memoryPercent: intBetween(10, 100) }).optional(),
+    probes: probesSchema.optional(),
+    metricsPath: httpPath.optional(),
+    requestTimeoutSeconds: intBetween(1, 3600).optional(),
+    scratchMiB: intBetween(0, 20480).optional(),
+});
+
+export const appsSchema = z
+    .array(appSchema)
+    .min(1, { error: "must list at least one app" })
+    .superRefine((apps, ctx) => {
+        const firstName = new Map<string, number>();
+        const firstNamespace = new Map<string, number>();
+        apps.forEach((app, i) => {
+            const name = firstName.get(app.name);
+            if (name !== undefined) {
+                ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate app name "${app.name}" (also apps.${name}.name)` });
+            } else {
+                firstName.set(app.name, i);
+            }
+            const namespace = firstNamespace.get(app.namespace);
+            if (namespace !== undefined) {
+                ctx.addIssue({ code: "custom", path: [i, "namespace"], message: `namespace "${app.namespace}" is already used by apps.${namespace} (${apps[namespace].name}); each app gets its own` });
+            } else {
+                firstNamespace.set(app.namespace, i);
+            }
+        });
+        apps.forEach((app, i) => {
+            (app.allowFrom ?? []).forEach((caller, j) => {
+                if (caller === app.name) {
+                    ctx.addIssue({ code: "custom", path: [i, "allowFrom", j], message: "must name another app; an app's own pods need no rule" });
+                } else if (!firstName.has(caller)) {
+                    ctx.addIssue({ code: "custom", path: [i, "allowFrom", j], message: `must name an app of the catalog: ${[...firstName.keys()].join(", ")}` });
+                }
+            });
+        });
+    });
+
+export type AppsConfig = z.infer<typeof appsSchema>;
+
+/**
+ * The catalog's worst case (every app at max replicas) against the node group at max size. Returns
+ * problems as `key: message`, keys relative to the project namespace.
+ */
+export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanceType: string; readonly max: number }): string[] {
+    const shape = INSTANCE_TYPES[nodes.instanceType];
+    if (shape === undefined) {
+        return [
+            `cluster.nodes.instanceType: "${nodes.instanceType}" has no entry in the capacity table (components/apps/capacity.ts), so the app catalog cannot be checked against it; supported: ${Object.keys(INSTANCE_TYPES).join(", ")}`,
+        ];
+    }
+    const fit = fitCatalog(apps.map((app) => ({ name: app.name, maxReplicas: app.replicas.max, requests: app.resources })), shape, nodes.max);
+    const over = fit.overflow;
+    if (over === undefined) {
+        return [];
+    }
+    const app = apps[over.index];
+    const node = allocatablePerNode(shape);
+    const perPod = over.resource === "cpu" ? `${app.resources.cpuMillis}m CPU` : `${app.resources.memoryMiB}Mi memory`;
+    const perNode = over.resource === "cpu" ? `${node.cpuMillis}m` : `${node.memoryMiB}Mi`;
+    const reserve = over.resource === "cpu" ? `${CLUSTER_SERVICES_RESERVE.cpuMillis}m` : `${CLUSTER_SERVICES_RESERVE.memoryMiB}Mi`;
+    return [
+        `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas × ${perPod} brings the catalog's worst case to ${over.needed}${over.unit} ${over.resource}, ` +
+            `over the ${over.room}${over.unit} the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${perNode} allocatable each, minus ${reserve} for cluster services); ` +
+            `lower replicas or requests, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
+    ];
+}

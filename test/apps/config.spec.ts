@@ -1,0 +1,137 @@
+import { strict as assert } from "assert";
+import { ConfigError, parsePlatformConfig } from "../../stacks/config";
+import { stackConfig, withConfig } from "../util";
+
+function problemsOf(config: Record<string, string>): string[] {
+    try {
+        parsePlatformConfig(config);
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+        return [...err.problems];
+    }
+    assert.fail("the config was accepted");
+}
+
+/** The shipped prod catalog with app `index` edited. */
+function prodApp(index: number, edit: (app: any) => void): Record<string, string> {
+    return withConfig("prod", "apps", (holder) => edit(holder.value[index]));
+}
+
+describe("app catalog config (iot-platform:apps)", () => {
+    it("the shipped stacks parse, with the four services in their namespaces", () => {
+        for (const stack of ["prod", "staging"]) {
+            const apps = parsePlatformConfig(stackConfig(stack)).apps;
+            assert.deepEqual(apps.map((a) => `${a.name}@${a.namespace}`), ["device-gateway@ingest", "stream-processor@processing", "telemetry-api@api", "web-app@web"]);
+            assert.deepEqual(apps.filter((a) => a.public).map((a) => a.name), ["web-app"]);
+        }
+    });
+
+    it("rejects a duplicate app name, naming both entries", () => {
+        const config = prodApp(1, (app) => { app.name = "device-gateway"; });
+        assert.deepEqual(problemsOf(config), ['iot-platform:apps.1.name: duplicate app name "device-gateway" (also apps.0.name) (got "device-gateway")']);
+    });
+
+    it("rejects two apps in one namespace", () => {
+        const config = prodApp(3, (app) => { app.namespace = "api"; });
+        assert.deepEqual(problemsOf(config), ['iot-platform:apps.3.namespace: namespace "api" is already used by apps.2 (telemetry-api); each app gets its own (got "api")']);
+    });
+
+    it("rejects the latest tag", () => {
+        const config = prodApp(0, (app) => { app.image.tag = "latest"; });
+        assert.deepEqual(problemsOf(config), ["iot-platform:apps.0.image.tag: must not be `latest`: pin a release tag or a digest (got \"latest\")"]);
+    });
+
+    it("rejects an untagged image", () => {
+        const config = prodApp(0, (app) => { delete app.image.tag; });
+        assert.deepEqual(problemsOf(config), ["iot-platform:apps.0.image.tag: needs a tag or a digest: an untagged image pulls whatever `latest` is today (required but missing)"]);
+    });
+
+    it("accepts a digest instead of a tag", () => {
+        const digest = `sha256:${"ab".repeat(32)}`;
+        const config = prodApp(0, (app) => { delete app.image.tag; app.image.digest = digest; });
+        assert.equal(parsePlatformConfig(config).apps[0].image.digest, digest);
+    });
+
+    it("rejects a tag smuggled into the repository", () => {
+        const config = prodApp(0, (app) => { app.image.repository = "registry.example.com/iot/device-gateway:latest"; });
+        const problems = problemsOf(config);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /^iot-platform:apps\.0\.image\.repository: must be a lowercase registry path without tag or digest/);
+    });
+
+    it("rejects fewer than two minimum replicas", () => {
+        const config = prodApp(2, (app) => { app.replicas.min = 1; });
+        assert.deepEqual(problemsOf(config), ["iot-platform:apps.2.replicas.min: must be from 2 to 50 (got 1)"]);
+    });
+
+    it("rejects max replicas below min", () => {
+        const config = prodApp(2, (app) => { app.replicas.max = 2; });
+        assert.deepEqual(problemsOf(config), ["iot-platform:apps.2.replicas.max: must be at least replicas.min (3) (got 2)"]);
+    });
+
+    it("rejects an unknown data-access kind, listing the allowed ones", () => {
+        const config = prodApp(2, (app) => { app.dataAccess = ["writeLake"]; });
+        assert.deepEqual(problemsOf(config), ['iot-platform:apps.2.dataAccess.0: must be one of produceStream, readStream, readLake (got "writeLake")']);
+    });
+
+    it("rejects an unknown key in an entry, naming the allowed keys", () => {
+        const config = prodApp(0, (app) => { app.replica = app.replicas; });
+        const problems = problemsOf(config);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /^iot-platform:apps\.0: unknown key "replica"; allowed keys: name, namespace, image, port, public, dataAccess, allowFrom, replicas,/);
+    });
+
+    it("rejects a reserved namespace", () => {
+        const config = prodApp(0, (app) => { app.namespace = "default"; });
+        assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.namespace: must not be one of default, kube-system, kube-public, kube-node-lease, monitoring (got "default")']);
+    });
+
+    it("rejects a caller that is not in the catalog", () => {
+        const config = prodApp(2, (app) => { app.allowFrom = ["web-ap"]; });
+        assert.deepEqual(problemsOf(config), ['iot-platform:apps.2.allowFrom.0: must name an app of the catalog: device-gateway, stream-processor, telemetry-api, web-app (got "web-ap")']);
+    });
+
+    it("rejects one path for liveness and readiness", () => {
+        const config = prodApp(1, (app) => { app.probes = { livenessPath: "/healthz", readinessPath: "/healthz" }; });
+        assert.deepEqual(problemsOf(config), ['iot-platform:apps.1.probes.readinessPath: must differ from livenessPath: an overloaded pod should leave the load balancer, not be restarted (got "/healthz")']);
+    });
+
+    it("rejects a memory limit below the request", () => {
+        const config = prodApp(1, (app) => { app.resources.memoryLimitMiB = 256; });
+        assert.deepEqual(problemsOf(config), ["iot-platform:apps.1.resources.memoryLimitMiB: must be at least memoryMiB (512) (got 256)"]);
+    });
+
+    describe("capacity: every app at max replicas must fit the node group at max size", () => {
+        it("rejects a staging catalog that outgrows three t3.large nodes, naming the app and the numbers", () => {
+            // given staging fits: 300m + 600m + 1000m + 300m of 3090m
+            const config = withConfig("staging", "apps", (holder) => { holder.value[2].replicas.max = 12; });
+            // then 300m + 600m + 12 × 250m = 3900m > 3 × 1530m − 1500m
+            assert.deepEqual(problemsOf(config), [
+                "iot-platform:apps.2.replicas.max: telemetry-api at 12 replicas × 250m CPU brings the catalog's worst case to 3900m cpu, " +
+                    "over the 3090m the node group leaves for apps (3 × t3.large at 1530m allocatable each, minus 1500m for cluster services); " +
+                    "lower replicas or requests, or raise cluster.nodes.max or the instance type (got 12)",
+            ]);
+        });
+
+        it("rejects prod when the node group's max shrinks, at the first app that no longer fits", () => {
+            const config = withConfig("prod", "cluster", (holder) => { holder.value.nodes.max = 3; });
+            const problems = problemsOf(config);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^iot-platform:apps\.2\.replicas\.max: telemetry-api at 6 replicas × 500m CPU brings the catalog's worst case to 6000m cpu, over the 3090m/);
+        });
+
+        it("checks memory too", () => {
+            const config = withConfig("staging", "apps", (holder) => { holder.value[1].resources = { cpuMillis: 10, memoryMiB: 6000, memoryLimitMiB: 6000 }; });
+            const problems = problemsOf(config);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 3 replicas × 6000Mi memory brings the catalog's worst case to 18384Mi memory, over the 14436Mi/);
+        });
+
+        it("rejects an instance type missing from the capacity table, on the instance type key", () => {
+            const config = withConfig("prod", "cluster", (holder) => { holder.value.nodes.instanceType = "c6i.large"; });
+            const problems = problemsOf(config);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^iot-platform:cluster\.nodes\.instanceType: "c6i\.large" has no entry in the capacity table .*supported: t3\.large, t3\.xlarge, m6i\.large/);
+        });
+    });
+});
