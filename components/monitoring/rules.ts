@@ -1,0 +1,155 @@
+/**
+ * Prometheus alerting rules for this platform's failure modes, on top of the chart's defaults.
+ * Pure: the Monitoring component ships the result as a PrometheusRule, and
+ * scripts/render-monitoring.ts writes the same groups to a file for `promtool check rules`.
+ */
+import { runbookUrl, SEVERITIES, Severity } from "./severity";
+
+export interface RuleOptions {
+    /** Namespaces of the platform's applications; the app rules look only there. */
+    readonly appNamespaces: readonly string[];
+    /** Maximum size of the node group: at that count the cluster cannot grow any more. */
+    readonly nodeGroupMaxSize: number;
+    /** Prefix of every runbook_url, ending with a slash. */
+    readonly runbookBaseUrl: string;
+}
+
+export interface AlertingRule {
+    readonly alert: string;
+    readonly expr: string;
+    readonly for: string;
+    readonly labels: { readonly severity: Severity };
+    readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url: string };
+}
+
+export interface RuleGroup {
+    readonly name: string;
+    readonly rules: AlertingRule[];
+}
+
+/** The PrometheusRule spec, which is also the layout of a Prometheus rules file. */
+export interface RulesFile {
+    readonly groups: RuleGroup[];
+}
+
+/** Fractions of the memory limit at which a container is close to being OOM-killed. */
+export const MEMORY_NEAR_LIMIT = { warning: 0.9, critical: 0.97 } as const;
+
+/** Restarts within an hour that mean "unstable", before the kubelet's back-off turns it into a crash loop. */
+export const RESTARTS_PER_HOUR = 3;
+
+/** A Kubernetes namespace name (RFC 1123 label); it also can never break the regex it is put in. */
+const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Every alert name the rules can emit; each has docs/runbooks/<name>.md. */
+export const PROMETHEUS_ALERT_NAMES = [
+    "AppPodRestarting",
+    "AppPodCrashLooping",
+    "AppHpaPinnedAtMax",
+    "AppMemoryNearLimit",
+    "AppAvailabilityBelowPdb",
+    "NodeGroupAtMaxSize",
+    "PodsPendingCapacityExhausted",
+] as const;
+
+export type PrometheusAlertName = (typeof PROMETHEUS_ALERT_NAMES)[number];
+
+export function platformRules(options: RuleOptions): RulesFile {
+    const { appNamespaces, nodeGroupMaxSize, runbookBaseUrl } = options;
+    if (appNamespaces.length === 0) {
+        throw new Error("appNamespaces must list at least one namespace");
+    }
+    const bad = appNamespaces.filter((ns) => !NAMESPACE_PATTERN.test(ns));
+    if (bad.length > 0) {
+        throw new Error(`appNamespaces must be Kubernetes namespace names, got ${bad.map((ns) => JSON.stringify(ns)).join(", ")}`);
+    }
+    if (!Number.isInteger(nodeGroupMaxSize) || nodeGroupMaxSize < 1) {
+        throw new Error(`nodeGroupMaxSize must be a whole number of at least 1, got ${nodeGroupMaxSize}`);
+    }
+
+    const ns = `namespace=~"${appNamespaces.join("|")}"`;
+    const ksm = `job="kube-state-metrics", ${ns}`;
+    const rule = (alert: PrometheusAlertName, severity: Severity, forDuration: string, expr: string, summary: string, description: string): AlertingRule => ({
+        alert,
+        expr,
+        for: forDuration,
+        labels: { severity },
+        annotations: { summary, description, runbook_url: runbookUrl(runbookBaseUrl, alert) },
+    });
+
+    // A warning and a critical rule share an alert name where the problem has a stage before the
+    // outage; Alertmanager then inhibits the warning while the critical one fires.
+    const crashLoopExpr = `max by (namespace, pod, container) (kube_pod_container_status_waiting_reason{${ksm}, reason="CrashLoopBackOff"}) >= 1`;
+    const memoryRatio = [
+        `max by (namespace, pod, container) (container_memory_working_set_bytes{job="kubelet", metrics_path="/metrics/cadvisor", container!="", ${ns}})`,
+        `/ on (namespace, pod, container)`,
+        `max by (namespace, pod, container) (kube_pod_container_resource_limits{${ksm}, resource="memory"})`,
+    ].join("\n");
+    const belowPdbExpr = [
+        `max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_current_healthy{${ksm}})`,
+        `< on (namespace, poddisruptionbudget)`,
+        `max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_desired_healthy{${ksm}})`,
+    ].join("\n");
+    // kube_node_info has one series per registered node; the platform runs a single node group.
+    const atMaxNodes = `count(kube_node_info{job="kube-state-metrics"}) >= ${nodeGroupMaxSize}`;
+
+    const apps: AlertingRule[] = [
+        rule("AppPodRestarting", SEVERITIES.warning, "5m",
+            `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{${ksm}}[1h])) > ${RESTARTS_PER_HOUR}`,
+            "Pod {{ $labels.namespace }}/{{ $labels.pod }} keeps restarting",
+            `{{ $labels.namespace }}/{{ $labels.pod }} restarted {{ $value | humanize }} times in the last hour (more than ${RESTARTS_PER_HOUR}).`),
+        rule("AppPodCrashLooping", SEVERITIES.warning, "5m", crashLoopExpr,
+            "Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
+            "{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) has been in CrashLoopBackOff for 5 minutes."),
+        rule("AppPodCrashLooping", SEVERITIES.critical, "15m", crashLoopExpr,
+            "Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
+            "{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) has been in CrashLoopBackOff for 15 minutes; it is not recovering on its own."),
+        rule("AppHpaPinnedAtMax", SEVERITIES.warning, "15m",
+            [
+                `max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas{${ksm}})`,
+                `>= on (namespace, horizontalpodautoscaler)`,
+                `max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas{${ksm}})`,
+                // An HPA whose min equals its max is pinned by design, not by load.
+                `and on (namespace, horizontalpodautoscaler)`,
+                `(max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas{${ksm}})`,
+                ` > on (namespace, horizontalpodautoscaler)`,
+                ` max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_min_replicas{${ksm}}))`,
+            ].join("\n"),
+            "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} is pinned at its maximum",
+            "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at max replicas for 15 minutes: load exceeds what it may scale to."),
+        rule("AppMemoryNearLimit", SEVERITIES.warning, "15m", `${memoryRatio}\n> ${MEMORY_NEAR_LIMIT.warning}`,
+            "Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} is close to its memory limit",
+            "{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) uses {{ $value | humanizePercentage }} of its memory limit."),
+        rule("AppMemoryNearLimit", SEVERITIES.critical, "5m", `${memoryRatio}\n> ${MEMORY_NEAR_LIMIT.critical}`,
+            "Container {{ $labels.container }} in {{ $labels.namespace }}/{{ $labels.pod }} is about to be OOM-killed",
+            "{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) uses {{ $value | humanizePercentage }} of its memory limit; the kernel kills it at 100%."),
+        rule("AppAvailabilityBelowPdb", SEVERITIES.warning, "5m", belowPdbExpr,
+            "{{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has fewer healthy pods than its PodDisruptionBudget requires",
+            "{{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} is below its declared minimum availability; node drains are blocked."),
+        rule("AppAvailabilityBelowPdb", SEVERITIES.critical, "15m", belowPdbExpr,
+            "{{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has been below its PodDisruptionBudget for 15 minutes",
+            "{{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has fewer healthy pods than it needs to serve safely, and it is not recovering."),
+    ];
+
+    const capacity: AlertingRule[] = [
+        rule("NodeGroupAtMaxSize", SEVERITIES.warning, "15m", atMaxNodes,
+            "The node group is at its maximum size",
+            `The cluster has run {{ $value }} nodes, the node group's maximum (${nodeGroupMaxSize}), for 15 minutes; the autoscaler cannot add capacity.`),
+        rule("PodsPendingCapacityExhausted", SEVERITIES.critical, "10m",
+            `sum by (namespace) (kube_pod_status_unschedulable{job="kube-state-metrics"}) > 0\nand on () (${atMaxNodes})`,
+            "Pods in {{ $labels.namespace }} cannot be scheduled and the cluster cannot grow",
+            `{{ $value }} pods in {{ $labels.namespace }} have been unschedulable for 10 minutes while the node group is at its maximum (${nodeGroupMaxSize} nodes).`),
+    ];
+
+    return {
+        groups: [
+            { name: "iot-platform.apps", rules: apps },
+            { name: "iot-platform.capacity", rules: capacity },
+        ],
+    };
+}
+
+/** Distinct alert names in a rules file, in order of appearance. */
+export function alertNamesOf(rules: RulesFile): string[] {
+    return [...new Set(rules.groups.flatMap((g) => g.rules.map((r) => r.alert)))];
+}
