@@ -13,3 +13,7 @@ export const streamName = outputs.streamName;
 export const streamArn = outputs.streamArn;
 export const shardCount = outputs.shardCount;
 export const bucketName = outputs.bucketName;
+export const monitoringNamespace = outputs.monitoringNamespace;
+export const grafanaAdminPassword = outputs.grafanaAdminPassword;
+export const alarmTopicArn = outputs.alarmTopicArn;
+export const appNamespaces = outputs.appNamespaces;

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterAutoscaler } from "../components/addons/ClusterAutoscaler";
+import { MetricsServer } from "../components/addons/MetricsServer";
+import { AppCatalog } from "../components/apps/AppCatalog";
 import { Cluster } from "../components/cluster/Cluster";
 import { DataPipeline } from "../components/data/DataPipeline";
+import { DataPathAlarms } from "../components/monitoring/DataPathAlarms";
+import { Monitoring } from "../components/monitoring/Monitoring";
 import { Network } from "../components/network/Network";
 import { PlatformConfig } from "./config";
 
@@ -13,6 +18,11 @@ export interface Platform {
     readonly network: Network;
     readonly cluster: Cluster;
     readonly data: DataPipeline;
+    readonly monitoring: Monitoring;
+    readonly alarms: DataPathAlarms;
+    readonly metricsServer: MetricsServer;
+    readonly clusterAutoscaler: ClusterAutoscaler;
+    readonly apps: AppCatalog;
 }
 
 /** Composes the platform in deploy order: network, cluster, data path. */
@@ -54,12 +64,61 @@ export function createPlatform(config: PlatformConfig): Platform {
         tags: config.tags,
     });
 
-    return { network, cluster, data };
+    const monitoring = new Monitoring(`${prefix}-monitoring`, {
+        provider: cluster.provider,
+        // The app rules and dashboards watch exactly the namespaces of the catalog.
+        appNamespaces: config.apps.map((app) => app.namespace),
+        nodeGroupMaxSize: cluster.nodes.max,
+        runbookBaseUrl: config.monitoring.runbookBaseUrl,
+        prometheus: config.monitoring.prometheus,
+        alertmanager: config.monitoring.alertmanager,
+        receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey: asSecret(config.pagerdutyRoutingKey) },
+    }, { dependsOn: [cluster] });
+
+    const alarms = new DataPathAlarms(`${prefix}-data-alarms`, {
+        streamName: data.streamName,
+        streamArn: data.streamArn,
+        retentionHours: data.retentionHours,
+        deliveryStreamName: data.deliveryStreamName,
+        bufferingIntervalSeconds: data.bufferingIntervalSeconds,
+        runbookBaseUrl: config.monitoring.runbookBaseUrl,
+        emails: config.monitoring.alarms.emails,
+        pagerdutyCloudwatchKey: asSecret(config.pagerdutyCloudwatchKey),
+        tags: config.tags,
+    });
+
+    // The HPAs read metrics-server; the autoscaler adds nodes when they scale past the current ones.
+    const metricsServer = new MetricsServer(`${prefix}-metrics-server`, { provider: cluster.provider });
+    const clusterAutoscaler = new ClusterAutoscaler(`${prefix}-cluster-autoscaler`, {
+        provider: cluster.provider,
+        irsa: cluster,
+        clusterName: cluster.clusterName,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        region: config.region,
+        maxNodes: cluster.nodes.max,
+    });
+
+    const streamEnv = { TELEMETRY_STREAM_NAME: data.streamName };
+    // After the monitoring stack: it installs the ServiceMonitor CRD the apps' monitors need.
+    const apps = new AppCatalog(`${prefix}-apps`, {
+        apps: config.apps,
+        provider: cluster.provider,
+        irsa: cluster,
+        dataAccess: {
+            produceStream: { policyJson: data.producerPolicyJson, env: streamEnv },
+            readStream: { policyJson: data.streamReaderPolicyJson, env: streamEnv },
+            readLake: { policyJson: data.lakeReaderPolicyJson, env: { DATA_LAKE_BUCKET: data.bucketName } },
+        },
+        vpcCidr: config.network.cidr,
+        region: config.region,
+    }, { dependsOn: [monitoring] });
+
+    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps };
 }
 
 /** What `pulumi stack output` shows. */
 export function platformOutputs(platform: Platform) {
-    const { network, cluster, data } = platform;
+    const { network, cluster, data, monitoring, alarms } = platform;
     return {
         vpcId: network.vpcId,
         clusterName: cluster.clusterName,
@@ -69,5 +128,14 @@ export function platformOutputs(platform: Platform) {
         streamArn: data.streamArn,
         shardCount: data.shardCount ?? "on-demand",
         bucketName: data.bucketName,
+        monitoringNamespace: monitoring.namespace,
+        grafanaAdminPassword: monitoring.grafanaAdminPassword,
+        alarmTopicArn: alarms.topicArn,
+        appNamespaces: platform.apps.namespaces,
     };
+}
+
+/** Secret config arrives in plaintext (pulumi.runtime.allConfig); it leaves the program only as a secret. */
+function asSecret(value: string | undefined): pulumi.Output<string> | undefined {
+    return value === undefined ? undefined : pulumi.secret(value);
 }

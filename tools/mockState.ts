@@ -54,6 +54,7 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
         case "aws:sns/topic:Topic": return withId(arn("sns", physical), { name: physical, arn: arn("sns", physical) });
         case "aws:cloudwatch/metricAlarm:MetricAlarm": return withId(physical, { name: physical, arn: arn("cloudwatch", `alarm:${physical}`) });
         case "eks:index:Cluster": return withId(physical, eksClusterOutputs(physical, region));
+        case "random:index/randomPassword:RandomPassword": return withId(physical, { result: `mock-password-${hex(name, 24)}` });
         default:
             if (type.startsWith("kubernetes:")) {
                 const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };

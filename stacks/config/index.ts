@@ -5,8 +5,10 @@
  */
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { appsCapacityProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
 import { dataSchema } from "./data";
+import { alertingSecret, monitoringSchema } from "./monitoring";
 import { networkSchema } from "./network";
 import { strictObject } from "./schema";
 
@@ -20,6 +22,13 @@ const platformSchema = strictObject({
     network: networkSchema,
     cluster: clusterSchema,
     data: dataSchema,
+    /** The application catalog: one entry per service, each in its own namespace (README.apps.md). */
+    apps: appsSchema,
+    monitoring: monitoringSchema.prefault({}),
+    /** Alert receiver credentials: set with `pulumi config set --secret` (README.monitoring.md). */
+    slackWebhookUrl: alertingSecret,
+    pagerdutyRoutingKey: alertingSecret,
+    pagerdutyCloudwatchKey: alertingSecret,
 });
 
 type PlatformSettings = z.infer<typeof platformSchema>;
@@ -96,6 +105,7 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
             `${PROJECT}:cluster.serviceCidr: ${config.cluster.serviceCidr} overlaps the VPC range ${config.network.cidr} (${PROJECT}:network.cidr); pick a range outside it`,
         );
     }
+    problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
     return problems;
 }
 
