@@ -1,16 +1,18 @@
 /**
- * npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram]
+ * npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram] [--project-dir <dir>]
+ * --project-dir: where Pulumi.<stack>.yaml lives (default: this repository).
  * Exit codes: 0 no mandatory violation, 1 at least one, 2 the program or a config failed.
  */
 import * as path from "path";
 import { runCheck, CheckSetupError } from "../tools/check/run";
 import { mandatoryCount, renderJson, renderMarkdown, renderText } from "../tools/check/report";
 
-const USAGE = "usage: npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram]";
+const USAGE = "usage: npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram] [--project-dir <dir>]";
 
 interface Args {
     stack: string;
     policyConfig?: string;
+    projectDir?: string;
     format: "text" | "json" | "markdown";
     diagram: boolean;
 }
@@ -29,6 +31,7 @@ function parseArgs(argv: string[]): Args {
         switch (flag) {
             case "--stack": args.stack = value(); break;
             case "--policy-config": args.policyConfig = path.resolve(value()); break;
+            case "--project-dir": args.projectDir = path.resolve(value()); break;
             case "--json": args.format = "json"; break;
             case "--markdown": args.format = "markdown"; break;
             case "--diagram": args.diagram = true; break;
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
     const result = await runCheck({
         stack: args.stack,
         policyConfig: args.policyConfig,
+        projectDir: args.projectDir,
         progress: showProgress ? (step) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}...`) : undefined,
     });
     if (showProgress) {

@@ -1,4 +1,6 @@
 /** Shared fixtures: the real stack files, and a small query API over recorded resources. */
+import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { RecordedResource, runPlatformProgram, ProgramRun } from "../tools/mockProgram";
 import { readStackFile, stackFilePath } from "../tools/stackFile";
@@ -52,4 +54,14 @@ export function one(resources: readonly RecordedResource[], type: string, nameSu
 
 export function childrenOf(resources: readonly RecordedResource[], parent: RecordedResource): RecordedResource[] {
     return resources.filter((r) => r.parent === parent.urn);
+}
+
+/** Writes a config map as `Pulumi.<stack>.yaml` in `dir`, the way a person would have written it. */
+export function writeStackFile(dir: string, stack: string, config: Record<string, string>): string {
+    const doc = {
+        config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, /^[[{]/.test(v) ? JSON.parse(v) : v])),
+    };
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, yaml.dump(doc));
+    return file;
 }

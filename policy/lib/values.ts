@@ -6,8 +6,9 @@
 // ARN is not known yet, so the policies read the proxy's raw target and treat the engine's unknown
 // sentinels explicitly: a check that depends on an unknown value is skipped, never failed.
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const sentinels = require("@pulumi/policy/proxy") as Record<string, unknown>;
+import * as proxy from "@pulumi/policy/proxy";
+
+const sentinels = proxy as unknown as Record<string, unknown>;
 
 const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(
     [

@@ -5,7 +5,7 @@
 "use strict";
 const tsnode = require("ts-node");
 const register = tsnode.register;
-tsnode.register = (options) => register({ ...options, typeCheck: false, transpileOnly: true });
+tsnode.register = (options) => register({ ...options, typeCheck: false, transpileOnly: true, swc: true });
 
 const [engineAddress, packDir] = process.argv.slice(2);
 process.argv = [process.argv[0], require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), engineAddress, "--pwd", packDir, "."];

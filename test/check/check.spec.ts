@@ -1,0 +1,138 @@
+import { strict as assert } from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { estimateMonthlyCost } from "../../policy/cost";
+import { PRICE_TABLE } from "../../policy/pricing";
+import { toAnalyzerViews } from "../../tools/check/collect";
+import { renderJson, renderMarkdown, renderText } from "../../tools/check/report";
+import { CheckSetupError, PACK_DIR, runCheck } from "../../tools/check/run";
+import { runPlatformProgram } from "../../tools/mockProgram";
+import { PolicyPackProcess } from "../../tools/policy/analyzer";
+import { PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
+
+describe("offline check", function () {
+    this.timeout(60000);
+    let pack: PolicyPackProcess;
+    let fixtures: string;
+
+    before(async () => {
+        pack = await PolicyPackProcess.start(PACK_DIR);
+        fixtures = fs.mkdtempSync(path.join(os.tmpdir(), "iot-check-"));
+        writeStackFile(fixtures, "too-many-nodes", withConfig("prod", "cluster", (c) => { c.value.nodes.max = 9; }));
+        writeStackFile(fixtures, "bad-config", withConfig("prod", "data", (c) => { c.value.stream.retentionHours = 12; }));
+        writeStackFile(fixtures, "qa", withConfig("prod", "environment", (c) => { c.value = "qa"; }));
+        writeStackFile(fixtures, "prod-copy", stackConfig("prod"));
+        fs.writeFileSync(path.join(fixtures, "negative-budget.json"), JSON.stringify({
+            "environment-tag": { environment: "prod" },
+            "monthly-budget": { region: "us-east-1", monthlyBudgetUsd: -100 },
+        }));
+    });
+
+    after(() => {
+        pack?.close();
+        fs.rmSync(fixtures, { recursive: true, force: true });
+    });
+
+    for (const stack of ["prod", "staging"]) {
+        it(`passes the shipped ${stack} stack against its own policy config`, async () => {
+            const result = await runCheck({ stack }, pack);
+            assert.equal(result.environment, stack);
+            assert.equal(result.policyConfig, `policy/config/${stack}.json`);
+            assert.deepEqual(result.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+            assert.ok(result.cost.estimate.worstCase.totalUsd <= result.cost.budgetUsd);
+            assert.match(renderText(result), /Verdict: allowed/);
+        });
+    }
+
+    it("refuses a node group max above the environment's limit, naming the policy, the resource and the count", async () => {
+        const result = await runCheck({ stack: "too-many-nodes", projectDir: fixtures }, pack);
+        const capacity = result.violations.filter((v) => v.policy === "node-capacity" && v.enforcementLevel === "mandatory");
+        assert.ok(capacity.length > 0, JSON.stringify(result.violations, null, 1));
+        assert.equal(capacity[0].resource?.type, "eks:index:ManagedNodeGroup");
+        assert.match(capacity.map((v) => v.message).join("\n"), /\b9\b/);
+        assert.match(renderText(result), /Verdict: refused/);
+    });
+
+    it("refuses the prod stack under the staging limits", async () => {
+        const result = await runCheck({ stack: "prod", policyConfig: path.join(PACK_DIR, "config", "staging.json") }, pack);
+        const policies = new Set(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
+        assert.ok(policies.has("environment-tag"), [...policies].join());
+        assert.ok(policies.has("node-capacity"), [...policies].join());
+        assert.ok(policies.has("monthly-budget"), [...policies].join());
+    });
+
+    it("reports a stack config error as such, naming the key, before asking the pack anything", async () => {
+        await assert.rejects(runCheck({ stack: "bad-config", projectDir: fixtures }, pack), (err: Error) => {
+            assert.ok(err instanceof CheckSetupError);
+            assert.match(err.message, /iot-platform:data\.stream\.retentionHours: must be from 48 to 8760 \(got 12\)/);
+            return true;
+        });
+    });
+
+    it("reports a policy config that fails the pack's schema", async () => {
+        const policyConfig = path.join(fixtures, "negative-budget.json");
+        await assert.rejects(runCheck({ stack: "prod", policyConfig }, pack), (err: Error) => {
+            assert.ok(err instanceof CheckSetupError);
+            assert.match(err.message, /fails the pack's schema/);
+            assert.match(err.message, /Policy "monthly-budget": \/monthlyBudgetUsd must be >= 0/);
+            return true;
+        });
+    });
+
+    it("asks for a policy config when the environment has none", async () => {
+        await assert.rejects(runCheck({ stack: "qa", projectDir: fixtures }, pack), /no policy config .*qa\.json for environment "qa"/);
+    });
+
+    it("prices the stack with the pack's own cost model", async () => {
+        const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
+        const views = await toAnalyzerViews((await runPlatformProgram(stackConfig("prod"))).resources);
+        const direct = estimateMonthlyCost(views.states.map((r) => ({ ...r, props: r.properties as Record<string, any> })), PRICE_TABLE, "us-east-1");
+        assert.equal(result.cost.estimate.expected.totalUsd, direct.expected.totalUsd);
+        assert.equal(result.cost.estimate.worstCase.totalUsd, direct.worstCase.totalUsd);
+        assert.ok(direct.worstCase.totalUsd > direct.expected.totalUsd);
+    });
+
+    it("writes JSON with the documented fields", async () => {
+        const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
+        const doc = JSON.parse(renderJson(result, true));
+        assert.deepEqual(Object.keys(doc), ["stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "violations", "summary", "diagram"]);
+        assert.deepEqual(Object.keys(doc.cost), ["region", "budgetUsd", "expected", "worstCase", "unpriced"]);
+        assert.deepEqual(Object.keys(doc.resources[0]).sort(), ["name", "parent", "type", "urn"].filter((k) => k in doc.resources[0]).sort());
+        assert.equal(doc.summary.allowed, true);
+        assert.equal(doc.resources.length, result.resources.length);
+        assert.match(doc.diagram, /^flowchart LR/);
+        assert.match(renderMarkdown(result), /^### ✅ `prod-copy`: 0 mandatory/);
+    });
+
+    describe("as a command", () => {
+        const packProcesses = () => execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" })
+            .split("\n").filter((l) => l.includes("runPack.js") && l.includes(PACK_DIR)).map((l) => l.trim().split(/\s+/)[0]);
+
+        function check(...args: string[]) {
+            return spawnSync(process.execPath, ["-r", "./tools/register.js", "scripts/check.ts", ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+        }
+
+        it("exits 1 on a mandatory violation and prints JSON only", () => {
+            const run = check("--stack", "too-many-nodes", "--project-dir", fixtures, "--json");
+            assert.equal(run.status, 1, run.stderr);
+            const doc = JSON.parse(run.stdout);
+            assert.ok(doc.summary.mandatory > 0);
+        });
+
+        it("exits 2 on a config error, prints the key, and leaves no pack process behind", () => {
+            const before = new Set(packProcesses());
+            const run = check("--stack", "bad-config", "--project-dir", fixtures);
+            assert.equal(run.status, 2);
+            assert.match(run.stderr, /iot-platform:data\.stream\.retentionHours/);
+            assert.deepEqual(packProcesses().filter((pid) => !before.has(pid)), []);
+        });
+
+        it("exits 2 on an unknown flag with the usage", () => {
+            const run = check("--stak", "prod");
+            assert.equal(run.status, 2);
+            assert.match(run.stderr, /unknown argument "--stak"\nusage: npm run check/);
+        });
+    });
+});
