@@ -14,7 +14,7 @@ done
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-npx ts-node --transpile-only scripts/render-monitoring.ts "$out" >/dev/null
+node -r ./tools/register.js scripts/render-monitoring.ts "$out" >/dev/null
 
 for dir in "$out"/*/; do
     stack="$(basename "$dir")"
