@@ -4,8 +4,8 @@
  * Exit codes: 0 no mandatory violation, 1 at least one, 2 the program or a config failed.
  */
 import * as path from "path";
-import { runCheck, CheckSetupError } from "../tools/check/run";
-import { mandatoryCount, renderJson, renderMarkdown, renderText } from "../tools/check/report";
+import { CheckSetupError } from "../tools/check/errors";
+import { PolicyPackProcess } from "../tools/policy/analyzer";
 
 const USAGE = "usage: npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram] [--project-dir <dir>]";
 
@@ -48,12 +48,22 @@ async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     const showProgress = args.format !== "json" && process.stderr.isTTY;
     const started = Date.now();
-    const result = await runCheck({
-        stack: args.stack,
-        policyConfig: args.policyConfig,
-        projectDir: args.projectDir,
-        progress: showProgress ? (step) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}...`) : undefined,
-    });
+    // The pack's start-up overlaps with loading the program's modules and running it.
+    const pack = PolicyPackProcess.start(path.resolve(__dirname, "../policy"));
+    pack.catch(() => undefined);
+    const { runCheck } = await import("../tools/check/run");
+    const { mandatoryCount, renderJson, renderMarkdown, renderText } = await import("../tools/check/report");
+    let result;
+    try {
+        result = await runCheck({
+            stack: args.stack,
+            policyConfig: args.policyConfig,
+            projectDir: args.projectDir,
+            progress: showProgress ? (step) => process.stderr.write(`\r\x1b[2K[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}...`) : undefined,
+        }, pack);
+    } finally {
+        (await pack.catch(() => undefined))?.close();
+    }
     if (showProgress) {
         process.stderr.write("\r\x1b[2K");
     }

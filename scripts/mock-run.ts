@@ -1,6 +1,6 @@
 /**
  * Runs one stack's program under mocks and prints what it registers, by type.
- * Usage: npx ts-node --transpile-only scripts/mock-run.ts <stack>
+ * Usage: node -r ./tools/register.js scripts/mock-run.ts <stack>
  */
 import * as path from "path";
 import { runPlatformProgram } from "../tools/mockProgram";

@@ -12,6 +12,7 @@ import { AnalyzedResource, PolicyPackProcess } from "../policy/analyzer";
 import { readStackFile, stackFilePath } from "../stackFile";
 import { toAnalyzerViews } from "./collect";
 import { inventory, mermaidDiagram } from "./inventory";
+import { CheckSetupError } from "./errors";
 import { PolicyConfigError, readPolicyConfigFile, reconcilePolicyConfig } from "./packConfig";
 import { CheckResult, CheckViolation } from "./report";
 
@@ -27,19 +28,13 @@ export interface CheckOptions {
     readonly progress?: (step: string) => void;
 }
 
-/** Exit 2: the program, its config or the policy config failed before any verdict. */
-export class CheckSetupError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "CheckSetupError";
-    }
-}
+export { CheckSetupError };
 
 /**
- * Runs the check. Starts the pack unless one is given (tests share one), and stops what it
- * started, whatever happens.
+ * Runs the check. Starts the pack unless one is given (started earlier, or shared by tests), and
+ * stops what it started, whatever happens.
  */
-export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackProcess): Promise<CheckResult> {
+export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackProcess | Promise<PolicyPackProcess>): Promise<CheckResult> {
     const progress = options.progress ?? (() => undefined);
     const projectDir = options.projectDir ?? PROJECT_DIR;
     progress("starting the policy pack");
