@@ -22,10 +22,10 @@ const platformSchema = strictObject({
     network: networkSchema,
     cluster: clusterSchema,
     data: dataSchema,
-    /** The application catalog: one entry per service, each in its own namespace (README.apps.md). */
+    /** The application catalog: one entry per service, each in its own namespace (README.md, "The app entry"). */
     apps: appsSchema,
     monitoring: monitoringSchema.prefault({}),
-    /** Alert receiver credentials: set with `pulumi config set --secret` (README.monitoring.md). */
+    /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
     slackWebhookUrl: alertingSecret,
     pagerdutyRoutingKey: alertingSecret,
     pagerdutyCloudwatchKey: alertingSecret,

@@ -81,7 +81,8 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
                 policy: d.policyName,
                 enforcementLevel: d.enforcementLevel,
                 resource: resource ? { type: resource.type, name: resource.name, urn: resource.urn } : undefined,
-                message: d.message,
+                // The SDK prefixes each message with the policy's description; the report names the policy instead.
+                message: d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
             };
         });
 
