@@ -47,6 +47,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
         publicAccessCidrs: config.cluster.publicAccessCidrs,
+        adminRoleArns: config.cluster.adminRoleArns,
         serviceCidr: config.cluster.serviceCidr,
         nodes: config.cluster.nodes,
         tags: config.tags,

@@ -28,6 +28,8 @@ export interface ClusterArgs {
     readonly privateSubnetIds: pulumi.Input<string>[];
     /** Networks that may reach the public endpoint; empty turns the public endpoint off. @default [] */
     readonly publicAccessCidrs?: readonly string[];
+    /** IAM roles granted cluster-admin through access entries. @default [] */
+    readonly adminRoleArns?: readonly string[];
     /** Kubernetes Service range. @default "172.20.0.0/16" */
     readonly serviceCidr?: string;
     /** Node group sizing. @default three m6i.large nodes, max 3 */
@@ -101,6 +103,7 @@ export class Cluster extends pulumi.ComponentResource {
             privateSubnetIds: args.privateSubnetIds,
             nodeAssociatePublicIpAddress: false,
             authenticationMode: eks.AuthenticationMode.Api,
+            accessEntries: adminAccessEntries(args.adminRoleArns ?? [], tags),
             skipDefaultNodeGroup: true,
             createOidcProvider: true,
             endpointPrivateAccess: true,
@@ -220,6 +223,18 @@ export class Cluster extends pulumi.ComponentResource {
         });
         return role;
     }
+}
+
+/** EKS's managed policy for full cluster access, scoped to the whole cluster. */
+export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+export function adminAccessEntries(roleArns: readonly string[], tags: Readonly<Record<string, string>>): Record<string, eks.types.input.AccessEntryArgs> {
+    return Object.fromEntries(roleArns.map((principalArn, i) => [`admin-${i}`, {
+        principalArn,
+        type: eks.AccessEntryType.Standard,
+        accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } } },
+        tags,
+    }]));
 }
 
 function validateNodes(nodes: NodeGroupSizing, resource: pulumi.Resource): void {

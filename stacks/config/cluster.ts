@@ -37,6 +37,15 @@ export const clusterSchema = strictObject({
     publicAccessCidrs: z
         .array(cidr.refine((v) => parseCidr(v)?.prefix !== 0, { error: "must not be 0.0.0.0/0: the API would be open to the internet" }))
         .max(40, { error: "EKS accepts at most 40 public access CIDRs" }),
+    /**
+     * IAM roles (people's SSO roles, break-glass) that get cluster-admin through an EKS access
+     * entry. The identity that runs `pulumi up` is admin anyway, as the cluster's creator.
+     */
+    adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin" }))
+        .max(20, { error: "must list at most 20 roles" })
+        .refine((arns) => new Set(arns).size === arns.length, { error: "must not repeat a role" })
+        .default([]),
     /** Kubernetes Service range; must not overlap the VPC. */
     serviceCidr: cidr.default("172.20.0.0/16"),
     nodes: nodesSchema,

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mockProgram";
-import { childrenOf, ofType, one, runStack } from "../util";
+import { runPlatformProgram } from "../../tools/mockProgram";
+import { childrenOf, ofType, one, runStack, withConfig } from "../util";
 
 describe("Cluster", () => {
     let resources: RecordedResource[];
@@ -28,6 +29,23 @@ describe("Cluster", () => {
         assert.equal(eks.inputs.endpointPrivateAccess, true);
         assert.equal(eks.inputs.endpointPublicAccess, true);
         assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
+    });
+
+    it("grants cluster-admin to no extra role by default", () => {
+        assert.deepEqual(eks.inputs.accessEntries, {});
+    });
+
+    it("grants cluster-admin through an access entry to each configured role", async () => {
+        const arn = "arn:aws:iam::123456789012:role/platform-admin";
+        const run = await runPlatformProgram(withConfig("prod", "cluster", (c) => { c.value.adminRoleArns = [arn]; }));
+        const entries = one(run.resources, "eks:index:Cluster").inputs.accessEntries;
+        assert.deepEqual(Object.keys(entries), ["admin-0"]);
+        assert.equal(entries["admin-0"].principalArn, arn);
+        assert.equal(entries["admin-0"].type, "STANDARD");
+        assert.deepEqual(entries["admin-0"].accessPolicies.admin, {
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+        });
     });
 
     it("encrypts secrets with a rotating KMS key", () => {

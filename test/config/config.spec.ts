@@ -126,6 +126,10 @@ describe("stack configuration", () => {
             assertRejected(withConfig("prod", "cluster", (c) => { c.value.publicAccessCidrs = ["0.0.0.0/0"]; }), "iot-platform:cluster.publicAccessCidrs.0", /must not be 0.0.0.0\/0/);
         });
 
+        it("an admin role that is not an IAM role ARN", () => {
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.adminRoleArns = ["arn:aws:iam::123456789012:user/alice"]; }), "iot-platform:cluster.adminRoleArns.0", /IAM role ARN/);
+        });
+
         it("stream retention below 48 hours", () => {
             assertRejected(withConfig("prod", "data", (c) => { c.value.stream.retentionHours = 24; }), "iot-platform:data.stream.retentionHours", /from 48 to 8760 \(got 24\)/);
         });
