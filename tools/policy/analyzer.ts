@@ -121,15 +121,7 @@ export class PolicyPackProcess {
 
     public async analyze(resource: AnalyzedResource): Promise<Violation[]> {
         const request = new analyzerProto.AnalyzeRequest();
-        request.setType(resource.type);
-        request.setName(resource.name);
-        request.setUrn(resource.urn);
-        request.setProperties(structProto.Struct.fromJavaScript(toStructValue(resource.properties) as Record<string, any>));
-        const options = new analyzerProto.AnalyzerResourceOptions();
-        if (resource.parent) {
-            options.setParent(resource.parent);
-        }
-        request.setOptions(options);
+        describeResource(request, resource);
         const response = await this.call<analyzerProto.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
         return violationsOf(response);
     }
@@ -138,16 +130,10 @@ export class PolicyPackProcess {
         const request = new analyzerProto.AnalyzeStackRequest();
         request.setResourcesList(resources.map((r) => {
             const resource = new analyzerProto.AnalyzerResource();
-            resource.setType(r.type);
-            resource.setName(r.name);
-            resource.setUrn(r.urn);
-            resource.setProperties(structProto.Struct.fromJavaScript(toStructValue(r.properties) as Record<string, any>));
-            const options = new analyzerProto.AnalyzerResourceOptions();
+            describeResource(resource, r);
             if (r.parent) {
                 resource.setParent(r.parent);
-                options.setParent(r.parent);
             }
-            resource.setOptions(options);
             return resource;
         }));
         const response = await this.call<analyzerProto.AnalyzeResponse>((cb) => this.client.analyzeStack(request, cb));
@@ -166,6 +152,19 @@ export class PolicyPackProcess {
             invoke((err, response) => (err ? reject(new Error(`policy pack: ${err.details || err.message}`)) : resolve(response)));
         });
     }
+}
+
+/** The fields `AnalyzeRequest` and `AnalyzerResource` share. */
+function describeResource(message: analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource, resource: AnalyzedResource): void {
+    message.setType(resource.type);
+    message.setName(resource.name);
+    message.setUrn(resource.urn);
+    message.setProperties(structProto.Struct.fromJavaScript(toStructValue(resource.properties) as Record<string, any>));
+    const options = new analyzerProto.AnalyzerResourceOptions();
+    if (resource.parent) {
+        options.setParent(resource.parent);
+    }
+    message.setOptions(options);
 }
 
 function violationsOf(response: analyzerProto.AnalyzeResponse): Violation[] {
