@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -109,30 +109,36 @@ describe("offline check", function () {
     });
 
     describe("as a command", () => {
-        const packProcesses = () => execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" })
-            .split("\n").filter((l) => l.includes("runPack.js") && l.includes(PACK_DIR)).map((l) => l.trim().split(/\s+/)[0]);
+        /** Processes that inherited `marker` in their environment: the command and anything it started. */
+        const processesMarked = (marker: string) => fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+            try {
+                return fs.readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker);
+            } catch {
+                return false;
+            }
+        });
 
-        function check(...args: string[]) {
-            return spawnSync(process.execPath, ["-r", "./tools/register.js", "scripts/check.ts", ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+        function check(args: string[], env: Record<string, string> = {}) {
+            return spawnSync(process.execPath, ["-r", "./tools/register.js", "scripts/check.ts", ...args], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
         }
 
         it("exits 1 on a mandatory violation and prints JSON only", () => {
-            const run = check("--stack", "too-many-nodes", "--project-dir", fixtures, "--json");
+            const run = check(["--stack", "too-many-nodes", "--project-dir", fixtures, "--json"]);
             assert.equal(run.status, 1, run.stderr);
             const doc = JSON.parse(run.stdout);
             assert.ok(doc.summary.mandatory > 0);
         });
 
         it("exits 2 on a config error, prints the key, and leaves no pack process behind", () => {
-            const before = new Set(packProcesses());
-            const run = check("--stack", "bad-config", "--project-dir", fixtures);
+            const marker = `IOT_CHECK_TEST_RUN=${process.pid}-${Date.now()}`;
+            const run = check(["--stack", "bad-config", "--project-dir", fixtures], { IOT_CHECK_TEST_RUN: marker.split("=")[1] });
             assert.equal(run.status, 2);
             assert.match(run.stderr, /iot-platform:data\.stream\.retentionHours/);
-            assert.deepEqual(packProcesses().filter((pid) => !before.has(pid)), []);
+            assert.deepEqual(processesMarked(marker), []);
         });
 
         it("exits 2 on an unknown flag with the usage", () => {
-            const run = check("--stak", "prod");
+            const run = check(["--stak", "prod"]);
             assert.equal(run.status, 2);
             assert.match(run.stderr, /unknown argument "--stak"\nusage: npm run check/);
         });
