@@ -115,6 +115,9 @@ export class Monitoring extends pulumi.ComponentResource {
             stringData: receiverData,
         }, child);
 
+        // After the whole guarded namespace (quota, LimitRange, default-deny and DNS policies), not just
+        // the Namespace: pods admitted before the LimitRange miss its defaults, and pods created while
+        // a new quota has no status yet are rejected ("status unknown for quota").
         const release = new k8s.helm.v3.Release(`${name}-stack`, {
             name: RELEASE_NAME,
             chart: CHART.name,
@@ -137,7 +140,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 storageClass,
                 appNamespaces: args.appNamespaces,
             }),
-        }, { ...child, dependsOn: [grafanaSecret, receiverSecret, ...policies] });
+        }, { ...child, dependsOn: [guarded, grafanaSecret, receiverSecret, ...policies] });
 
         // The PrometheusRule kind exists only once the chart has installed its CRDs.
         new k8s.apiextensions.CustomResource(`${name}-platform-rules`, {

@@ -38,6 +38,9 @@ export const MEMORY_NEAR_LIMIT = { warning: 0.9, critical: 0.97 } as const;
 /** Restarts within an hour that mean "unstable", before the kubelet's back-off turns it into a crash loop. */
 export const RESTARTS_PER_HOUR = 3;
 
+/** The taint EKS puts on the old nodes of a managed node group while it updates the group. */
+export const NODE_GROUP_UPDATE_TAINT = `key="eks.amazonaws.com/nodegroup", value="unschedulable", effect="NoSchedule"`;
+
 /** A Kubernetes namespace name (RFC 1123 label); it also can never break the regex it is put in. */
 const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -90,8 +93,17 @@ export function platformRules(options: RuleOptions): RulesFile {
         `< on (namespace, poddisruptionbudget)`,
         `max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_desired_healthy{${ksm}})`,
     ].join("\n");
-    // kube_node_info has one series per registered node; the platform runs a single node group.
-    const atMaxNodes = `count(kube_node_info{job="kube-state-metrics"}) >= ${nodeGroupMaxSize}`;
+    // kube_node_info has one series per registered node; the platform runs a single managed node
+    // group. While EKS updates a managed node group (new AMI, launch template or Kubernetes version)
+    // it raises the group's maximum, surges new nodes next to the old ones and taints the old ones
+    // eks.amazonaws.com/nodegroup=unschedulable:NoSchedule until they are drained: the node count
+    // then exceeds the configured maximum although the group can still grow, so the capacity rules
+    // stay quiet while any node carries that taint.
+    // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html
+    const atMaxNodes = [
+        `count(kube_node_info{job="kube-state-metrics"}) >= ${nodeGroupMaxSize}`,
+        `unless on () count(kube_node_spec_taint{job="kube-state-metrics", ${NODE_GROUP_UPDATE_TAINT}})`,
+    ].join("\n");
 
     const apps: AlertingRule[] = [
         rule("AppPodRestarting", SEVERITIES.warning, "5m",

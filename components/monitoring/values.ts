@@ -71,8 +71,12 @@ export function kubePrometheusStackValues(o: StackValuesOptions): Record<string,
         kubeControllerManager: { enabled: false },
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
+        // The EKS kube-proxy add-on serves its metrics on 127.0.0.1:10249 only (metricsBindAddress in
+        // the kube-proxy-config ConfigMap), so Prometheus could never reach it: the target would be
+        // down forever and KubeProxyDown (critical) would page every hour.
+        kubeProxy: { enabled: false },
         defaultRules: {
-            rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false },
+            rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false },
             appNamespacesOperator: "!~",
             appNamespacesTarget: o.appNamespaces.join("|"),
         },

@@ -50,7 +50,17 @@ describe("Monitoring", () => {
         it("does not scrape the EKS-managed control plane, nor keep its rules", () => {
             const v = values(prod);
             assert.deepEqual([v.kubeControllerManager.enabled, v.kubeScheduler.enabled, v.kubeEtcd.enabled], [false, false, false]);
-            assert.deepEqual(v.defaultRules.rules, { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false });
+            assert.equal(v.defaultRules.rules.etcd, false);
+            assert.equal(v.defaultRules.rules.kubeControllerManager, false);
+            assert.equal(v.defaultRules.rules.kubeSchedulerAlerting, false);
+            assert.equal(v.defaultRules.rules.kubeSchedulerRecording, false);
+        });
+
+        it("does not scrape kube-proxy, whose EKS add-on serves metrics on 127.0.0.1 only, nor page KubeProxyDown", () => {
+            for (const v of [values(prod), values(staging)]) {
+                assert.equal(v.kubeProxy.enabled, false);
+                assert.equal(v.defaultRules.rules.kubeProxy, false);
+            }
         });
 
         it("reads Grafana's admin password from a Secret, never the chart default", () => {
