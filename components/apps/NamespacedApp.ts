@@ -80,7 +80,10 @@ export class NamespacedApp extends pulumi.ComponentResource {
         }
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, serviceAccountManifest(app, namespace, this.role?.arn), child);
-        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(app, namespace, env), { ...child, dependsOn: [serviceAccount] });
+        // After the whole guarded namespace, not just the Namespace: while a new ResourceQuota has no
+        // status yet, the API server rejects pods ("status unknown for quota") and the rollout stalls
+        // in ReplicaSet backoff. After the service account, so the IRSA webhook sees its annotation.
+        const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(app, namespace, env), { ...child, dependsOn: [guarded, serviceAccount] });
         new k8s.core.v1.Service(`${name}-service`, serviceManifest(app, namespace), child);
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, horizontalPodAutoscalerManifest(app, namespace), { ...child, dependsOn: [deployment] });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetManifest(app, namespace), child);

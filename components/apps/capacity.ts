@@ -46,11 +46,15 @@ export const SYSTEM_RESERVED: Resources = { cpuMillis: 100, memoryMiB: 100 };
  */
 export const DAEMONSET_RESERVE: Resources = { cpuMillis: 300, memoryMiB: 512 };
 /**
- * Cluster singletons outside the catalog: CoreDNS (2), EBS CSI controller (2), metrics-server (2),
- * cluster-autoscaler, and the monitoring stack (Prometheus 500m/2Gi, Alertmanager, Grafana, operator,
- * kube-state-metrics).
+ * Requests of the cluster singletons outside the catalog, summed from what they actually ask for:
+ *   CoreDNS add-on 2 × 100m/70Mi, EBS CSI controller 2 × 6 containers × 10m/40Mi,
+ *   metrics-server 2 × 100m/200Mi, cluster-autoscaler 100m/600Mi,
+ *   Prometheus 500m/2Gi + config reloader 10m/32Mi, Alertmanager 2 × (50m/128Mi + reloader 10m/32Mi),
+ *   Grafana 100m/256Mi + two sidecars (dashboards, datasources) 2 × 50m/96Mi, operator 100m/128Mi,
+ *   kube-state-metrics 50m/128Mi.
+ * Two Alertmanager replicas, the default; each further one adds 60m/160Mi.
  */
-export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1500, memoryMiB: 4608 };
+export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1600, memoryMiB: 4724 };
 
 /**
  * kube-reserved as the EKS AMIs compute it (amazon-eks-ami): CPU 6% of the first core, 1% of the

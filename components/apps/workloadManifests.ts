@@ -17,7 +17,14 @@ export const APP_USER_ID = 10001;
 export const SERVICE_PORT = 80;
 const PORT_NAME = "http";
 const SCRATCH_MOUNT = "/tmp";
-/** In-tree AWS cloud provider: an internet-facing NLB, no extra controller to install and patch. */
+/**
+ * Served by the AWS cloud provider's legacy load balancer controller, which EKS runs in its control
+ * plane: an internet-facing NLB with instance targets (node ports), and no controller of ours to
+ * install. AWS gives that controller only critical fixes and recommends the AWS Load Balancer
+ * Controller (https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html); once that
+ * is installed, its webhook claims new LoadBalancer Services and makes them internal unless they carry
+ * `aws-load-balancer-scheme: internet-facing`.
+ */
 export const PUBLIC_LOAD_BALANCER_ANNOTATIONS: Readonly<Record<string, string>> = {
     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
 };
@@ -223,8 +230,9 @@ export function serviceMonitorManifest(app: ResolvedApp, namespace: pulumi.Input
 
 /**
  * Who may reach the app: Prometheus from the monitoring namespace, the declared callers, and for a
- * public app the load balancer (the in-tree NLB forwards through node ports, so traffic arrives from
- * node addresses in the VPC). Kubelet probes are allowed by the VPC CNI policy agent itself.
+ * public app the load balancer (its instance targets forward through node ports and kube-proxy SNATs
+ * to the node, so traffic arrives from node addresses in the VPC). Kubelet probes come from the pod's
+ * own node, which the VPC CNI policy agent always allows.
  */
 export function ingressPolicyManifest(
     app: ResolvedApp,
