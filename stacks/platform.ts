@@ -89,7 +89,9 @@ export function createPlatform(config: PlatformConfig): Platform {
     });
 
     // The HPAs read metrics-server; the autoscaler adds nodes when they scale past the current ones.
-    const metricsServer = new MetricsServer(`${prefix}-metrics-server`, { provider: cluster.provider });
+    // Both wait for the whole cluster, nodes included: their Helm releases wait for ready pods and
+    // would time out on a first `pulumi up` while the node group is still being created.
+    const metricsServer = new MetricsServer(`${prefix}-metrics-server`, { provider: cluster.provider }, { dependsOn: [cluster] });
     const clusterAutoscaler = new ClusterAutoscaler(`${prefix}-cluster-autoscaler`, {
         provider: cluster.provider,
         irsa: cluster,
@@ -97,7 +99,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         kubernetesVersion: config.cluster.kubernetesVersion,
         region: config.region,
         maxNodes: cluster.nodes.max,
-    });
+    }, { dependsOn: [cluster] });
 
     const streamEnv = { TELEMETRY_STREAM_NAME: data.streamName };
     // After the monitoring stack: it installs the ServiceMonitor CRD the apps' monitors need.

@@ -18,7 +18,9 @@ function hex(seed: string, length: number): string {
 /** Deterministic: the same program gives the same ids, so reports and snapshots are stable. */
 export function mockResourceState(type: string, name: string, inputs: Record<string, any>, region: string): MockResult {
     const suffix = hex(`${type}/${name}`, 7);
-    const physical = (inputs.name as string | undefined) ?? `${name}-${suffix}`;
+    // Like the provider: an explicit name, else the prefix plus a 26-character unique suffix, else autonaming.
+    const physical = (inputs.name as string | undefined)
+        ?? (inputs.namePrefix ? `${inputs.namePrefix}${BigInt(`0x${hex(`prefix/${type}/${name}`, 20)}`).toString().padStart(26, "0").slice(0, 26)}` : `${name}-${suffix}`);
     const arn = (service: string, resource: string, scope = region) => `arn:aws:${service}:${scope}:${MOCK_ACCOUNT}:${resource}`;
     const withId = (id: string, extra: Record<string, unknown> = {}) => ({ id, state: { ...inputs, id, ...extra } });
 

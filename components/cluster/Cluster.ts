@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrustPolicy } from "./irsa";
+import { irsaRoleNamePrefix, irsaTrustPolicy } from "./irsa";
 
 /** Every control-plane log type EKS offers; audit and authenticator are the ones incidents need. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -210,6 +210,7 @@ export class Cluster extends pulumi.ComponentResource {
     public createIrsaRole(name: string, args: IrsaRoleArgs): aws.iam.Role {
         const child = { parent: this };
         const role = new aws.iam.Role(name, {
+            namePrefix: irsaRoleNamePrefix(this.clusterName, args.serviceAccount),
             assumeRolePolicy: pulumi
                 .all([this.oidcProviderArn, this.oidcIssuer])
                 .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, args.namespace, args.serviceAccount))),

@@ -32,3 +32,16 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, nam
         }],
     };
 }
+
+/** IAM appends 26 characters to a role's name prefix, and a role name holds at most 64. */
+export const ROLE_NAME_PREFIX_MAX = 38;
+
+/**
+ * A readable physical-name prefix for an IRSA role (cluster and service account; the namespace is
+ * in a tag), cut to what IAM accepts: an auto-generated name from a long component path would
+ * exceed 64 characters.
+ */
+export function irsaRoleNamePrefix(clusterName: string, serviceAccount: string): string {
+    const full = `${clusterName}-${serviceAccount}`;
+    return `${full.slice(0, ROLE_NAME_PREFIX_MAX - 1).replace(/-+$/, "")}-`;
+}

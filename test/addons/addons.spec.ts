@@ -51,7 +51,7 @@ for (const [stack, expected] of [["prod", { region: "us-east-1", max: 6 }], ["st
             assert.equal(values.extraArgs["balance-similar-node-groups"], true);
             assert.equal(values.extraArgs["max-nodes-total"], expected.max);
             assert.equal(values.rbac.serviceAccount.name, "cluster-autoscaler");
-            assert.match(values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam::\d{12}:role\/.*cluster-autoscaler-irsa/);
+            assert.match(values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"], new RegExp(`^arn:aws:iam::\\d{12}:role/${one(resources, "aws:iam/role:Role", "-cluster-autoscaler-irsa").inputs.namePrefix}\\d{26}$`));
         });
 
         it("gives cluster-autoscaler an IRSA role trusted by its service account only, with the scoped policy", async () => {

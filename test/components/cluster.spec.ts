@@ -115,7 +115,8 @@ describe("Cluster", () => {
         assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
         assert.equal(addon.inputs.clusterName, "iot-platform-prod");
         const role = one(resources, "aws:iam/role:Role", "cluster-ebs-csi");
-        assert.match(addon.inputs.serviceAccountRoleArn, new RegExp(`^arn:aws:iam::123456789012:role/${role.name}-[0-9a-f]{7}$`));
+        assert.equal(role.inputs.namePrefix, "iot-platform-prod-ebs-csi-controller-");
+        assert.match(addon.inputs.serviceAccountRoleArn, /^arn:aws:iam::123456789012:role\/iot-platform-prod-ebs-csi-controller-\d{26}$/);
         const trust = JSON.parse(role.inputs.assumeRolePolicy);
         const conditions = trust.Statement[0].Condition.StringEquals;
         const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"));

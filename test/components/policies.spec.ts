@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { irsaTrustPolicy } from "../../components/cluster/irsa";
+import { irsaRoleNamePrefix, irsaTrustPolicy } from "../../components/cluster/irsa";
 import { PolicyDocument, deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "../../components/data/policies";
 
 const STREAM = "arn:aws:kinesis:us-east-1:123456789012:stream/telemetry";
@@ -75,5 +75,19 @@ describe("IRSA trust policy", () => {
 
     it("refuses an invalid namespace", () => {
         assert.throws(() => irsaTrustPolicy(arn, "oidc", "Ingest", "sa"), /namespace must be a Kubernetes DNS label/);
+    });
+});
+
+describe("IRSA role name prefix", () => {
+    it("names cluster and service account when they fit", () => {
+        assert.equal(irsaRoleNamePrefix("iot-platform-prod", "telemetry-api"), "iot-platform-prod-telemetry-api-");
+    });
+
+    it("cuts a long name to the 38 characters IAM accepts, without a double dash", () => {
+        const prefix = irsaRoleNamePrefix("iot-platform-staging", "ebs-csi-controller-sa");
+        assert.equal(prefix, "iot-platform-staging-ebs-csi-controll-");
+        assert.equal(prefix.length, 38);
+        assert.equal(irsaRoleNamePrefix("iot-platform-staging", "cluster-autoscaler"), "iot-platform-staging-cluster-autoscal-");
+        assert.equal(irsaRoleNamePrefix("abcdefghijklmnopqrstuvwxyz-0123456789", "x"), "abcdefghijklmnopqrstuvwxyz-0123456789-");
     });
 });
