@@ -73,7 +73,7 @@ function stateOf(state: any): Record<string, any> {
  * drains only when the last registration is done. `waitForRPCs` is internal to @pulumi/pulumi
  * (pinned in package.json) and is what `pulumi.runtime.disconnect` waits on.
  */
-function waitForRegistrations(): Promise<void> {
+export function waitForRegistrations(): Promise<void> {
     return (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
 
