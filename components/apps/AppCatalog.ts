@@ -24,7 +24,7 @@ export class AppCatalog extends pulumi.ComponentResource {
     constructor(name: string, args: AppCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iot:apps:AppCatalog", name, {}, opts);
 
-        const resolved = args.apps.map(resolveApp);
+        const resolved = args.apps.map((app) => resolveApp(app, args.vpcCidr));
         const seen = new Set<string>();
         for (const app of resolved) {
             for (const key of [`name ${app.name}`, `namespace ${app.namespace}`]) {

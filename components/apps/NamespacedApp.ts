@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../cluster/Cluster";
-import { AppSpec, DATA_ACCESS, DataAccess, DNS_LABEL, imagePinProblem, RESERVED_NAMESPACES, resolveApp, ResolvedApp } from "./app";
+import { AppSpec, DATA_ACCESS, DataAccess, DNS_LABEL, EXPOSURES, imagePinProblem, RESERVED_NAMESPACES, resolveApp, ResolvedApp, sourceCidrProblem } from "./app";
 import { AppPeers, NO_PEERS } from "./catalog";
 import { GuardedNamespace } from "./GuardedNamespace";
 import { quotaFor } from "./sizing";
@@ -39,7 +39,7 @@ export interface NamespacedAppArgs {
     readonly dataAccess: Readonly<Record<DataAccess, DataAccessGrant>>;
     /** Catalog apps this one calls and is called by. @default none */
     readonly peers?: AppPeers;
-    /** VPC range; a public app accepts load balancer traffic from it. */
+    /** VPC range: an app behind a load balancer accepts traffic from it, and it is an internal app's default source. */
     readonly vpcCidr: string;
     /** Region for the AWS SDK: pods cannot reach instance metadata to discover it. */
     readonly region: string;
@@ -54,7 +54,7 @@ export class NamespacedApp extends pulumi.ComponentResource {
     constructor(name: string, args: NamespacedAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iot:apps:NamespacedApp", name, {}, opts);
 
-        const app = resolveApp(args.app);
+        const app = resolveApp(args.app, args.vpcCidr);
         this.validate(app);
         const peers = args.peers ?? NO_PEERS;
         const child = { parent: this, provider: args.provider };
@@ -124,6 +124,22 @@ export class NamespacedApp extends pulumi.ComponentResource {
         }
         if (app.probes.livenessPath === app.probes.readinessPath) {
             fail(`liveness and readiness probes must use different paths, both are "${app.probes.livenessPath}"`);
+        }
+        if (!(EXPOSURES as readonly string[]).includes(app.exposure)) {
+            fail(`unknown exposure "${app.exposure}"; allowed: ${EXPOSURES.join(", ")}`);
+        }
+        if (app.exposure !== "internal" && app.allowedSourceCidrs.length > 0) {
+            fail(`allowedSourceCidrs applies only to exposure internal, not ${app.exposure}`);
+        }
+        if (app.exposure === "internal" && app.allowedSourceCidrs.length === 0) {
+            // The controller reads no source ranges as 0.0.0.0/0.
+            fail("allowedSourceCidrs must not be empty for an internal app");
+        }
+        for (const cidr of app.allowedSourceCidrs) {
+            const problem = sourceCidrProblem(cidr);
+            if (problem) {
+                fail(`allowedSourceCidrs "${cidr}" ${problem}`);
+            }
         }
         const unknown = app.dataAccess.filter((kind) => !(DATA_ACCESS as readonly string[]).includes(kind));
         if (unknown.length > 0) {

@@ -2,10 +2,19 @@
  * The contract of one application on the shared cluster: what a catalog entry declares. Plain data
  * and plain functions, no Pulumi; the stack config validates entries into this shape.
  */
+import { parseCidr } from "../network/cidr";
 
 /** What an app may do on the data path; each kind maps to one least-privilege IAM document. */
 export const DATA_ACCESS = ["produceStream", "readStream", "readLake"] as const;
 export type DataAccess = (typeof DATA_ACCESS)[number];
+
+/**
+ * Who can reach the app's Service. `cluster`: a ClusterIP, in-cluster callers only. `internal`: an
+ * internal NLB in the private subnets, for networks routed into the VPC (site VPN, Direct Connect,
+ * Transit Gateway). `public`: an internet-facing NLB in the public subnets.
+ */
+export const EXPOSURES = ["cluster", "internal", "public"] as const;
+export type Exposure = (typeof EXPOSURES)[number];
 
 /** An image pinned to a tag, a digest, or both; never `latest` and never untagged. */
 export interface ImageRef {
@@ -38,8 +47,13 @@ export interface AppSpec {
     readonly image: ImageRef;
     /** Container port serving HTTP, health and metrics. */
     readonly port: number;
-    /** Expose through an internet-facing load balancer. @default false */
-    readonly public?: boolean;
+    /** Who can reach the Service (see EXPOSURES). @default "cluster" */
+    readonly exposure?: Exposure;
+    /**
+     * IPv4 networks an `internal` app's load balancer admits (the device sites); only for `internal`.
+     * @default [the VPC CIDR] for an internal app, [] otherwise
+     */
+    readonly allowedSourceCidrs?: readonly string[];
     /** Data path permissions granted through IRSA. @default [] */
     readonly dataAccess?: readonly DataAccess[];
     /** Names of catalog apps allowed to call this one. @default [] */
@@ -61,7 +75,7 @@ export interface AppSpec {
 export type ResolvedApp = Required<AppSpec>;
 
 export const APP_DEFAULTS = {
-    public: false,
+    exposure: "cluster" as Exposure,
     dataAccess: [] as readonly DataAccess[],
     allowFrom: [] as readonly string[],
     autoscaling: { cpuPercent: 70, memoryPercent: 80 },
@@ -71,11 +85,16 @@ export const APP_DEFAULTS = {
     scratchMiB: 0,
 } as const;
 
-/** The one place app defaults are applied. */
-export function resolveApp(app: AppSpec): ResolvedApp {
+/**
+ * The one place app defaults are applied. `vpcCidr` is the default source of an internal load
+ * balancer: without a declared device network, only the VPC may connect.
+ */
+export function resolveApp(app: AppSpec, vpcCidr: string): ResolvedApp {
+    const exposure = app.exposure ?? APP_DEFAULTS.exposure;
     return {
         ...app,
-        public: app.public ?? APP_DEFAULTS.public,
+        exposure,
+        allowedSourceCidrs: app.allowedSourceCidrs ?? (exposure === "internal" ? [vpcCidr] : []),
         dataAccess: app.dataAccess ?? APP_DEFAULTS.dataAccess,
         allowFrom: app.allowFrom ?? APP_DEFAULTS.allowFrom,
         autoscaling: app.autoscaling ?? APP_DEFAULTS.autoscaling,
@@ -101,6 +120,22 @@ export function imagePinProblem(image: ImageRef): string | undefined {
     }
     if (image.tag !== undefined && image.tag.toLowerCase() === "latest") {
         return "must not use the tag `latest`: pin a release tag or a digest";
+    }
+    return undefined;
+}
+
+/**
+ * Why `cidr` cannot be a source of an internal load balancer, or undefined when it can. `0.0.0.0/0`
+ * is refused: it would admit every network routed into the VPC, which is what the list exists to
+ * narrow.
+ */
+export function sourceCidrProblem(cidr: string): string | undefined {
+    const parsed = parseCidr(cidr);
+    if (parsed === undefined) {
+        return "must be an IPv4 CIDR like 10.0.0.0/16 with no host bits set";
+    }
+    if (parsed.prefix === 0) {
+        return "must not be 0.0.0.0/0: list the device networks";
     }
     return undefined;
 }

@@ -16,7 +16,8 @@ export function quotaFor(app: ResolvedApp): NamespaceQuota {
         memoryMiB: pods * app.resources.memoryMiB,
         memoryLimitMiB: pods * app.resources.memoryLimitMiB,
         pods,
-        loadBalancers: app.public ? 1 : 0,
+        // The app's own Service, internal or public; nothing else in the namespace may open one.
+        loadBalancers: app.exposure === "cluster" ? 0 : 1,
     };
 }
 

@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { imageReference, ResolvedApp } from "./app";
+import { Exposure, imageReference, ResolvedApp } from "./app";
 import { NAMESPACE_NAME_LABEL } from "./namespaceManifests";
 import { minAvailableFor, ROLLOUT_SURGE, shutdownFor } from "./sizing";
 
@@ -19,14 +19,26 @@ const PORT_NAME = "http";
 const SCRATCH_MOUNT = "/tmp";
 /**
  * Served by the AWS cloud provider's legacy load balancer controller, which EKS runs in its control
- * plane: an internet-facing NLB with instance targets (node ports), and no controller of ours to
- * install. AWS gives that controller only critical fixes and recommends the AWS Load Balancer
- * Controller (https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html); once that
- * is installed, its webhook claims new LoadBalancer Services and makes them internal unless they carry
+ * plane: an NLB with instance targets (node ports), and no controller of ours to install. AWS gives
+ * that controller only critical fixes and recommends the AWS Load Balancer Controller
+ * (https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html); once that is
+ * installed, its webhook claims new LoadBalancer Services and makes them internal unless they carry
  * `aws-load-balancer-scheme: internet-facing`.
  */
-export const PUBLIC_LOAD_BALANCER_ANNOTATIONS: Readonly<Record<string, string>> = {
+const NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
     "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+};
+/**
+ * Service annotations by exposure. `public` takes the legacy controller's default scheme,
+ * internet-facing, in the subnets tagged `kubernetes.io/role/elb`. For `internal` the controller
+ * treats any value of `aws-load-balancer-internal` but "false" as internal and uses the subnets
+ * tagged `kubernetes.io/role/internal-elb` (the private ones); the AWS Load Balancer Controller reads
+ * the same annotation (deprecated there in favour of `aws-load-balancer-scheme`).
+ */
+export const LOAD_BALANCER_ANNOTATIONS: Readonly<Record<Exposure, Readonly<Record<string, string>> | undefined>> = {
+    cluster: undefined,
+    internal: { ...NLB_ANNOTATIONS, "service.beta.kubernetes.io/aws-load-balancer-internal": "true" },
+    public: NLB_ANNOTATIONS,
 };
 /**
  * Egress the AWS SDK needs (STS for IRSA, Kinesis through NAT, S3 through the gateway endpoint):
@@ -166,15 +178,20 @@ export function deploymentManifest(
 }
 
 export function serviceManifest(app: ResolvedApp, namespace: pulumi.Input<string>): k8s.core.v1.ServiceArgs {
+    const annotations = LOAD_BALANCER_ANNOTATIONS[app.exposure];
     return {
         metadata: {
             name: app.name,
             namespace,
             labels: appLabels(app),
-            annotations: app.public ? { ...PUBLIC_LOAD_BALANCER_ANNOTATIONS } : undefined,
+            annotations: annotations === undefined ? undefined : { ...annotations },
         },
         spec: {
-            type: app.public ? "LoadBalancer" : "ClusterIP",
+            type: app.exposure === "cluster" ? "ClusterIP" : "LoadBalancer",
+            // An NLB has no security group of its own here: the legacy controller turns these ranges
+            // into node security group rules on the node port (instance targets keep the client's
+            // address). Without them it opens the node port to 0.0.0.0/0.
+            loadBalancerSourceRanges: app.exposure === "internal" ? [...app.allowedSourceCidrs] : undefined,
             selector: selectorLabels(app),
             ports: [{ name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
         },
@@ -229,10 +246,20 @@ export function serviceMonitorManifest(app: ResolvedApp, namespace: pulumi.Input
 }
 
 /**
- * Who may reach the app: Prometheus from the monitoring namespace, the declared callers, and for a
- * public app the load balancer (its instance targets forward through node ports and kube-proxy SNATs
- * to the node, so traffic arrives from node addresses in the VPC). Kubelet probes come from the pod's
- * own node, which the VPC CNI policy agent always allows.
+ * Networks the app's pods accept load balancer traffic from. The VPC range for both kinds of load
+ * balancer: instance targets forward through node ports and kube-proxy SNATs to the node, so traffic
+ * arrives from node addresses in the VPC. An internal app also lists the sources its load balancer
+ * admits, so the policy states the same networks as the Service and keeps admitting them if client
+ * addresses are ever preserved to the pod (`externalTrafficPolicy: Local`, IP targets).
+ */
+export function loadBalancerPolicySources(app: ResolvedApp, vpcCidr: string): string[] {
+    return app.exposure === "cluster" ? [] : [...new Set([vpcCidr, ...app.allowedSourceCidrs])];
+}
+
+/**
+ * Who may reach the app: Prometheus from the monitoring namespace, the declared callers, and for an
+ * app behind a load balancer the networks of `loadBalancerPolicySources`. Kubelet probes come from
+ * the pod's own node, which the VPC CNI policy agent always allows.
  */
 export function ingressPolicyManifest(
     app: ResolvedApp,
@@ -241,6 +268,7 @@ export function ingressPolicyManifest(
     vpcCidr: string,
 ): k8s.networking.v1.NetworkPolicyArgs {
     const port = [tcp(app.port)];
+    const loadBalancerSources = loadBalancerPolicySources(app, vpcCidr);
     return {
         metadata: { name: `${app.name}-ingress`, namespace, labels: appLabels(app) },
         spec: {
@@ -249,7 +277,7 @@ export function ingressPolicyManifest(
             ingress: [
                 { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: MONITORING_NAMESPACE } } }], ports: port },
                 ...callers.map((caller) => ({ from: [peerSelector(caller)], ports: port })),
-                ...(app.public ? [{ from: [{ ipBlock: { cidr: vpcCidr } }], ports: port }] : []),
+                ...(loadBalancerSources.length > 0 ? [{ from: loadBalancerSources.map((cidr) => ({ ipBlock: { cidr } })), ports: port }] : []),
             ],
         },
     };

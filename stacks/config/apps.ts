@@ -3,10 +3,12 @@ import { z } from "zod";
 import {
     DATA_ACCESS,
     DNS_LABEL,
+    EXPOSURES,
     IMAGE_DIGEST,
     IMAGE_REPOSITORY,
     IMAGE_TAG,
     RESERVED_NAMESPACES,
+    sourceCidrProblem,
 } from "../../components/apps/app";
 import { allocatablePerNode, CLUSTER_SERVICES_RESERVE, fitCatalog, INSTANCE_TYPES } from "../../components/apps/capacity";
 import { intBetween, oneOf, strictObject } from "./schema";
@@ -61,6 +63,13 @@ const probesSchema = strictObject({
     }
 });
 
+const sourceCidr = z.string().superRefine((cidr, ctx) => {
+    const problem = sourceCidrProblem(cidr);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
+});
+
 const appSchema = strictObject({
     name: dnsLabel,
     namespace: dnsLabel.refine((ns) => !(RESERVED_NAMESPACES as readonly string[]).includes(ns), {
@@ -68,7 +77,13 @@ const appSchema = strictObject({
     }),
     image: imageSchema,
     port: intBetween(1024, 65535),
-    public: z.boolean({ error: "must be true or false" }).optional(),
+    exposure: oneOf(EXPOSURES).optional(),
+    allowedSourceCidrs: z
+        .array(sourceCidr)
+        // Empty would leave the load balancer without source ranges, which the controller reads as 0.0.0.0/0.
+        .min(1, { error: "must list at least one network; leave the key out for the VPC range only" })
+        .refine((cidrs) => new Set(cidrs).size === cidrs.length, { error: "must not repeat a network" })
+        .optional(),
     dataAccess: z
         .array(oneOf(DATA_ACCESS))
         .refine((kinds) => new Set(kinds).size === kinds.length, { error: "must not repeat a kind" })
@@ -81,6 +96,16 @@ const appSchema = strictObject({
     metricsPath: httpPath.optional(),
     requestTimeoutSeconds: intBetween(1, 3600).optional(),
     scratchMiB: intBetween(0, 20480).optional(),
+}).superRefine((app, ctx) => {
+    if (app.allowedSourceCidrs !== undefined && app.exposure !== "internal") {
+        ctx.addIssue({
+            code: "custom",
+            path: ["allowedSourceCidrs"],
+            message: app.exposure === "public"
+                ? "applies only to exposure internal: a public app's load balancer is open to the internet"
+                : "applies only to exposure internal: a cluster app has no load balancer",
+        });
+    }
 });
 
 export const appsSchema = z

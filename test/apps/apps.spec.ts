@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { resolveApp, ResolvedApp } from "../../components/apps/app";
+import { Exposure, resolveApp, ResolvedApp } from "../../components/apps/app";
 import { AWS_API_EGRESS, SERVICE_MONITOR_LABELS } from "../../components/apps/workloadManifests";
 import { IRSA_AUDIENCE } from "../../components/cluster/irsa";
 import { RecordedResource, valueOf } from "../../tools/mockProgram";
@@ -30,6 +30,19 @@ function policyNamed(resources: readonly RecordedResource[], namespace: string, 
     return found[0];
 }
 
+/**
+ * The product rule, stated here rather than read from config: devices reach the gateway over private
+ * connectivity, the dashboard is the one internet-facing entry point, the rest stay in the cluster.
+ */
+const EXPECTED_EXPOSURE: Readonly<Record<string, Exposure>> = {
+    "device-gateway": "internal",
+    "stream-processor": "cluster",
+    "telemetry-api": "cluster",
+    "web-app": "public",
+};
+const LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type";
+const LB_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
+
 /** Registers a case only where it applies. */
 function itWhen(applies: boolean, title: string, fn: () => void): void {
     if (applies) {
@@ -50,8 +63,8 @@ for (const stack of ["prod", "staging"]) {
         before(async () => {
             const run = await runStack(stack);
             resources = run.resources;
-            apps = run.config.apps.map(resolveApp);
             vpcCidr = run.config.network.cidr;
+            apps = run.config.apps.map((a) => resolveApp(a, vpcCidr));
             arns = {
                 stream: await valueOf(run.platform.data.streamArn),
                 bucket: await valueOf(run.platform.data.bucketArn),
@@ -65,7 +78,14 @@ for (const stack of ["prod", "staging"]) {
                 apps.map((a) => `iot:apps:NamespacedApp iot-platform-${stack}-apps-${a.name}`).sort());
         });
 
-        for (const name of ["device-gateway", "stream-processor", "telemetry-api", "web-app"]) {
+        it("has exactly one internet-facing load balancer, the web app's", () => {
+            const services = ofType(resources, K.service).map((r) => r.inputs);
+            const internetFacing = services.filter((svc) => svc.spec.type === "LoadBalancer" && svc.metadata.annotations?.[LB_INTERNAL] !== "true");
+            assert.deepEqual(internetFacing.map((svc) => `${svc.metadata.namespace}/${svc.metadata.name}`), ["web/web-app"]);
+            assert.equal(services.filter((svc) => svc.spec.type === "NodePort").length, 0);
+        });
+
+        for (const name of Object.keys(EXPECTED_EXPOSURE)) {
             describe(name, () => {
                 let app: ResolvedApp;
                 let ns: string;
@@ -93,8 +113,8 @@ for (const stack of ["prod", "staging"]) {
                         "requests.memory": `${pods * app.resources.memoryMiB}Mi`,
                         "limits.memory": `${pods * app.resources.memoryLimitMiB}Mi`,
                         pods: String(pods),
-                        "services.loadbalancers": app.public ? "1" : "0",
-                        "services.nodeports": app.public ? "1" : "0",
+                        "services.loadbalancers": app.exposure === "cluster" ? "0" : "1",
+                        "services.nodeports": app.exposure === "cluster" ? "0" : "1",
                     });
                     const [limits] = inNamespace(resources, K.limitRange, ns);
                     assert.deepEqual(limits.spec.limits[0].default, { memory: `${app.resources.memoryLimitMiB}Mi` });
@@ -108,15 +128,19 @@ for (const stack of ["prod", "staging"]) {
                     assert.deepEqual(dns.spec.egress[0].to[0].podSelector.matchLabels, { "k8s-app": "kube-dns" });
                 });
 
-                it("accepts traffic only from monitoring, its declared callers and (public only) the load balancer", () => {
+                it("accepts traffic only from monitoring, its declared callers and (behind a load balancer) the declared networks, on its port", () => {
                     const ingress = policyNamed(resources, ns, `${name}-ingress`).spec.ingress;
                     const sources = ingress.map((rule: any) => {
                         assert.deepEqual(rule.ports, [{ protocol: "TCP", port: app.port }]);
-                        const from = rule.from[0];
-                        return from.ipBlock ? `cidr:${from.ipBlock.cidr}` : `${from.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}/${from.podSelector?.matchLabels["app.kubernetes.io/name"] ?? "*"}`;
+                        return rule.from.map((from: any) => from.ipBlock
+                            ? `cidr:${from.ipBlock.cidr}`
+                            : `${from.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}/${from.podSelector?.matchLabels["app.kubernetes.io/name"] ?? "*"}`).join(" ");
                     });
                     const callers = app.allowFrom.map((c) => `${apps.find((a) => a.name === c)!.namespace}/${c}`);
-                    assert.deepEqual(sources, ["monitoring/*", ...callers, ...(app.public ? [`cidr:${vpcCidr}`] : [])]);
+                    // The shipped gateway declares no device networks, so its NLB and policy admit the VPC only.
+                    const loadBalancer = EXPECTED_EXPOSURE[name] === "cluster" ? [] : [`cidr:${vpcCidr}`];
+                    assert.deepEqual(sources, ["monitoring/*", ...callers, ...loadBalancer]);
+                    assert.ok(ingress.every((rule: any) => rule.from.every((from: any) => from.ipBlock?.cidr !== "0.0.0.0/0")));
                 });
 
                 it("reaches AWS APIs over HTTPS only if it has data access, and the apps it calls", () => {
@@ -233,11 +257,15 @@ for (const stack of ["prod", "staging"]) {
                     assert.ok(pod.terminationGracePeriodSeconds > preStop + app.requestTimeoutSeconds, `${pod.terminationGracePeriodSeconds}s`);
                 });
 
-                it(`exposes a ${name === "web-app" ? "public load balancer" : "ClusterIP"} Service selecting its pods`, () => {
+                it(`exposes its Service as ${EXPECTED_EXPOSURE[name]}, selecting its pods`, () => {
                     const [service] = inNamespace(resources, K.service, ns);
-                    assert.equal(service.spec.type, app.public ? "LoadBalancer" : "ClusterIP");
-                    assert.equal(app.public, name === "web-app");
-                    assert.equal(service.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"], app.public ? "nlb" : undefined);
+                    assert.equal(app.exposure, EXPECTED_EXPOSURE[name]);
+                    const expected = {
+                        cluster: { type: "ClusterIP", annotations: undefined, loadBalancerSourceRanges: undefined },
+                        internal: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb", [LB_INTERNAL]: "true" }, loadBalancerSourceRanges: [vpcCidr] },
+                        public: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb" }, loadBalancerSourceRanges: undefined },
+                    }[app.exposure];
+                    assert.deepEqual({ type: service.spec.type, annotations: service.metadata.annotations, loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges }, expected);
                     assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
                     assert.deepEqual(service.spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
                 });

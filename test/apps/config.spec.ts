@@ -22,7 +22,7 @@ describe("app catalog config (iot-platform:apps)", () => {
         for (const stack of ["prod", "staging"]) {
             const apps = parsePlatformConfig(stackConfig(stack)).apps;
             assert.deepEqual(apps.map((a) => `${a.name}@${a.namespace}`), ["device-gateway@ingest", "stream-processor@processing", "telemetry-api@api", "web-app@web"]);
-            assert.deepEqual(apps.filter((a) => a.public).map((a) => a.name), ["web-app"]);
+            assert.deepEqual(apps.map((a) => `${a.name}:${a.exposure ?? "cluster"}`), ["device-gateway:internal", "stream-processor:cluster", "telemetry-api:cluster", "web-app:public"]);
         }
     });
 
@@ -78,7 +78,7 @@ describe("app catalog config (iot-platform:apps)", () => {
         const config = prodApp(0, (app) => { app.replica = app.replicas; });
         const problems = problemsOf(config);
         assert.equal(problems.length, 1);
-        assert.match(problems[0], /^iot-platform:apps\.0: unknown key "replica"; allowed keys: name, namespace, image, port, public, dataAccess, allowFrom, replicas,/);
+        assert.match(problems[0], /^iot-platform:apps\.0: unknown key "replica"; allowed keys: name, namespace, image, port, exposure, allowedSourceCidrs, dataAccess, allowFrom, replicas,/);
     });
 
     it("rejects a reserved namespace", () => {
@@ -99,6 +99,64 @@ describe("app catalog config (iot-platform:apps)", () => {
     it("rejects a memory limit below the request", () => {
         const config = prodApp(1, (app) => { app.resources.memoryLimitMiB = 256; });
         assert.deepEqual(problemsOf(config), ["iot-platform:apps.1.resources.memoryLimitMiB: must be at least memoryMiB (512) (got 256)"]);
+    });
+
+    describe("exposure and allowed sources", () => {
+        it("rejects an unknown exposure, listing the allowed ones", () => {
+            const config = prodApp(0, (app) => { app.exposure = "x"; });
+            assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.exposure: must be one of cluster, internal, public (got "x")']);
+        });
+
+        it("rejects the retired `public` flag, pointing to exposure", () => {
+            const config = prodApp(3, (app) => { delete app.exposure; app.public = true; });
+            const problems = problemsOf(config);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^iot-platform:apps\.3: unknown key "public"; allowed keys: name, namespace, image, port, exposure, /);
+        });
+
+        it("accepts the device networks of an internal app", () => {
+            const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24", "172.20.0.0/16"]; });
+            assert.deepEqual(parsePlatformConfig(config).apps[0].allowedSourceCidrs, ["192.168.10.0/24", "172.20.0.0/16"]);
+        });
+
+        it("rejects allowed sources on a public app", () => {
+            const config = prodApp(3, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24"]; });
+            assert.deepEqual(problemsOf(config), [
+                'iot-platform:apps.3.allowedSourceCidrs: applies only to exposure internal: a public app\'s load balancer is open to the internet (got ["192.168.10.0/24"])',
+            ]);
+        });
+
+        it("rejects allowed sources on a cluster app", () => {
+            const config = prodApp(1, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24"]; });
+            assert.deepEqual(problemsOf(config), [
+                'iot-platform:apps.1.allowedSourceCidrs: applies only to exposure internal: a cluster app has no load balancer (got ["192.168.10.0/24"])',
+            ]);
+        });
+
+        it("rejects a network that is not an IPv4 CIDR", () => {
+            const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24", "192.168.300.0/24"]; });
+            assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.allowedSourceCidrs.1: must be an IPv4 CIDR like 10.0.0.0/16 with no host bits set (got "192.168.300.0/24")']);
+        });
+
+        it("rejects a CIDR with host bits set", () => {
+            const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["192.168.10.1/24"]; });
+            assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.allowedSourceCidrs.0: must be an IPv4 CIDR like 10.0.0.0/16 with no host bits set (got "192.168.10.1/24")']);
+        });
+
+        it("rejects 0.0.0.0/0 for an internal app", () => {
+            const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["0.0.0.0/0"]; });
+            assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.allowedSourceCidrs.0: must not be 0.0.0.0/0: list the device networks (got "0.0.0.0/0")']);
+        });
+
+        it("rejects an empty list, which the controller would read as 0.0.0.0/0", () => {
+            const config = prodApp(0, (app) => { app.allowedSourceCidrs = []; });
+            assert.deepEqual(problemsOf(config), ["iot-platform:apps.0.allowedSourceCidrs: must list at least one network; leave the key out for the VPC range only (got [])"]);
+        });
+
+        it("rejects a repeated network", () => {
+            const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24", "192.168.10.0/24"]; });
+            assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.allowedSourceCidrs: must not repeat a network (got ["192.168.10.0/24","192.168.10.0/24"])']);
+        });
     });
 
     describe("capacity: every app at max replicas must fit the node group at max size", () => {

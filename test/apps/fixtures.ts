@@ -15,3 +15,6 @@ export function sampleApp(): AppSpec {
         scratchMiB: 2048,
     };
 }
+
+/** The VPC range the sample resolves against (prod's). */
+export const SAMPLE_VPC_CIDR = "10.20.0.0/16";

@@ -3,11 +3,11 @@ import { resolveApp } from "../../components/apps/app";
 import { deploymentManifest, serviceMonitorManifest } from "../../components/apps/workloadManifests";
 import { ofType, runStack } from "../util";
 import { asManifest, strictValidate } from "./k8sSchema";
-import { sampleApp } from "./fixtures";
+import { SAMPLE_VPC_CIDR, sampleApp } from "./fixtures";
 
 /** A manifest as the API server receives it: the Pulumi args plus apiVersion and kind. */
 function deployment(): any {
-    return JSON.parse(JSON.stringify({ apiVersion: "apps/v1", kind: "Deployment", ...deploymentManifest(resolveApp(sampleApp()), "api", { AWS_REGION: "us-east-1" }) }));
+    return JSON.parse(JSON.stringify({ apiVersion: "apps/v1", kind: "Deployment", ...deploymentManifest(resolveApp(sampleApp(), SAMPLE_VPC_CIDR), "api", { AWS_REGION: "us-east-1" }) }));
 }
 
 describe("strict Kubernetes schema validation", () => {
@@ -37,7 +37,7 @@ describe("strict Kubernetes schema validation", () => {
     });
 
     it("rejects an unknown field in a ServiceMonitor (prometheus-operator schema)", () => {
-        const monitor: any = JSON.parse(JSON.stringify(serviceMonitorManifest(resolveApp(sampleApp()), "api")));
+        const monitor: any = JSON.parse(JSON.stringify(serviceMonitorManifest(resolveApp(sampleApp(), SAMPLE_VPC_CIDR), "api")));
         assert.deepStrictEqual(strictValidate(monitor), []);
         monitor.spec.endpoints[0].paht = "/metrics";
         assert.deepStrictEqual(strictValidate(monitor), ['/spec/endpoints/0: unknown field "paht"']);

@@ -1,9 +1,14 @@
 import { strict as assert } from "assert";
-import { imagePinProblem, imageReference, resolveApp } from "../../components/apps/app";
+import { AppSpec, imagePinProblem, imageReference, resolveApp } from "../../components/apps/app";
 import { resolvePeers } from "../../components/apps/catalog";
 import { minAvailableFor, quotaFor, shutdownFor } from "../../components/apps/sizing";
-import { egressPolicyManifest, serviceManifest } from "../../components/apps/workloadManifests";
-import { sampleApp } from "./fixtures";
+import { egressPolicyManifest, ingressPolicyManifest, serviceManifest } from "../../components/apps/workloadManifests";
+import { SAMPLE_VPC_CIDR, sampleApp } from "./fixtures";
+
+/** The sample with `edit` applied, defaults resolved against the sample VPC. */
+function resolved(edit: Partial<AppSpec> = {}) {
+    return resolveApp({ ...sampleApp(), ...edit }, SAMPLE_VPC_CIDR);
+}
 
 describe("app entry", () => {
     it("pins images by tag, digest or both", () => {
@@ -21,24 +26,33 @@ describe("app entry", () => {
     });
 
     it("sizes the quota for max replicas plus one rollout pod", () => {
-        assert.deepEqual(quotaFor(resolveApp(sampleApp())), { cpuMillis: 3500, memoryMiB: 7168, memoryLimitMiB: 14336, pods: 7, loadBalancers: 0 });
-        assert.equal(quotaFor(resolveApp({ ...sampleApp(), public: true })).loadBalancers, 1);
+        assert.deepEqual(quotaFor(resolved()), { cpuMillis: 3500, memoryMiB: 7168, memoryLimitMiB: 14336, pods: 7, loadBalancers: 0 });
+        assert.equal(quotaFor(resolved({ exposure: "internal" })).loadBalancers, 1);
+        assert.equal(quotaFor(resolved({ exposure: "public" })).loadBalancers, 1);
     });
 
     it("keeps the disruption budget one below the HPA minimum", () => {
-        assert.equal(minAvailableFor(resolveApp(sampleApp())), 2);
-        assert.equal(minAvailableFor(resolveApp({ ...sampleApp(), replicas: { min: 2, max: 2 } })), 1);
+        assert.equal(minAvailableFor(resolved()), 2);
+        assert.equal(minAvailableFor(resolved({ replicas: { min: 2, max: 2 } })), 1);
     });
 
     it("waits for the longest request on shutdown", () => {
-        assert.deepEqual(shutdownFor(resolveApp(sampleApp())), { preStopSeconds: 10, terminationGracePeriodSeconds: 315 });
-        assert.equal(shutdownFor(resolveApp({ ...sampleApp(), requestTimeoutSeconds: undefined })).terminationGracePeriodSeconds, 45);
+        assert.deepEqual(shutdownFor(resolved()), { preStopSeconds: 10, terminationGracePeriodSeconds: 315 });
+        assert.equal(shutdownFor(resolved({ requestTimeoutSeconds: undefined })).terminationGracePeriodSeconds, 45);
+    });
+
+    it("is cluster-only unless it asks for a load balancer, and an internal one admits the VPC by default", () => {
+        assert.equal(resolved().exposure, "cluster");
+        assert.deepEqual(resolved().allowedSourceCidrs, []);
+        assert.deepEqual(resolved({ exposure: "internal" }).allowedSourceCidrs, [SAMPLE_VPC_CIDR]);
+        assert.deepEqual(resolved({ exposure: "internal", allowedSourceCidrs: ["192.168.10.0/24"] }).allowedSourceCidrs, ["192.168.10.0/24"]);
+        assert.deepEqual(resolved({ exposure: "public" }).allowedSourceCidrs, []);
     });
 });
 
 describe("app peers", () => {
-    const web = resolveApp({ ...sampleApp(), name: "web-app", namespace: "web", port: 3000, allowFrom: [], dataAccess: [] });
-    const api = resolveApp(sampleApp());
+    const web = resolved({ name: "web-app", namespace: "web", port: 3000, allowFrom: [], dataAccess: [] });
+    const api = resolved();
 
     it("opens both ends of a declared call", () => {
         const peers = resolvePeers([api, web]);
@@ -55,8 +69,52 @@ describe("app peers", () => {
         assert.ok(egressPolicyManifest(web, "web", [{ app: "telemetry-api", namespace: "api", port: 8080 }]));
     });
 
-    it("asks for a load balancer only for a public app", () => {
-        assert.equal((serviceManifest(api, "api").spec as { type: string }).type, "ClusterIP");
-        assert.equal((serviceManifest({ ...api, public: true }, "api").spec as { type: string }).type, "LoadBalancer");
+});
+
+describe("app exposure", () => {
+    const deviceSites = ["192.168.10.0/24", "172.20.0.0/16"];
+    const service = (edit: Partial<AppSpec>) => JSON.parse(JSON.stringify(serviceManifest(resolved(edit), "api")));
+    /** The CIDRs of the ingress rule that carries ipBlocks, in order. */
+    const policySources = (edit: Partial<AppSpec>) => {
+        const rules = JSON.parse(JSON.stringify(ingressPolicyManifest(resolved(edit), "api", [], SAMPLE_VPC_CIDR))).spec.ingress;
+        return rules.filter((r: any) => r.from[0].ipBlock).map((r: any) => ({ ports: r.ports, cidrs: r.from.map((f: any) => f.ipBlock.cidr) }));
+    };
+
+    it("gives a cluster app a ClusterIP Service with no load balancer settings and no CIDR rule", () => {
+        const svc = service({});
+        assert.equal(svc.spec.type, "ClusterIP");
+        assert.equal(svc.metadata.annotations, undefined);
+        assert.equal(svc.spec.loadBalancerSourceRanges, undefined);
+        assert.deepEqual(policySources({}), []);
+    });
+
+    it("gives an internal app an internal NLB limited to the VPC by default", () => {
+        const svc = service({ exposure: "internal" });
+        assert.equal(svc.spec.type, "LoadBalancer");
+        assert.deepEqual(svc.metadata.annotations, {
+            "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+            "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+        });
+        assert.deepEqual(svc.spec.loadBalancerSourceRanges, [SAMPLE_VPC_CIDR]);
+        assert.deepEqual(policySources({ exposure: "internal" }), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
+    });
+
+    it("admits exactly the declared device networks at the NLB, and those plus the node range in the policy", () => {
+        const edit: Partial<AppSpec> = { exposure: "internal", allowedSourceCidrs: deviceSites };
+        assert.deepEqual(service(edit).spec.loadBalancerSourceRanges, deviceSites);
+        assert.deepEqual(policySources(edit), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR, ...deviceSites] }]);
+    });
+
+    it("lists the VPC once when the declared networks include it", () => {
+        const edit: Partial<AppSpec> = { exposure: "internal", allowedSourceCidrs: [SAMPLE_VPC_CIDR, "192.168.10.0/24"] };
+        assert.deepEqual(policySources(edit)[0].cidrs, [SAMPLE_VPC_CIDR, "192.168.10.0/24"]);
+    });
+
+    it("gives a public app an internet-facing NLB with no source ranges and the VPC rule for its node-port traffic", () => {
+        const svc = service({ exposure: "public" });
+        assert.equal(svc.spec.type, "LoadBalancer");
+        assert.deepEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
+        assert.equal(svc.spec.loadBalancerSourceRanges, undefined);
+        assert.deepEqual(policySources({ exposure: "public" }), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
     });
 });
