@@ -57,7 +57,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
             namespace: NAMESPACE,
             serviceAccount: SERVICE_ACCOUNT,
             inlinePolicies: { autoscaling: JSON.stringify(clusterAutoscalerPolicy(args.clusterName, args.region)) },
-        });
+        }, { parent: this });
 
         const release = new k8s.helm.v3.Release(`${name}-release`, {
             name: "cluster-autoscaler",

@@ -73,7 +73,7 @@ export class NamespacedApp extends pulumi.ComponentResource {
             namespace: app.namespace,
             serviceAccount: app.name,
             inlinePolicies: Object.fromEntries(app.dataAccess.map((kind) => [kind, args.dataAccess[kind].policyJson])),
-        });
+        }, { parent: this });
         const env: Record<string, pulumi.Input<string>> = { AWS_REGION: args.region };
         for (const kind of app.dataAccess) {
             Object.assign(env, args.dataAccess[kind].env);

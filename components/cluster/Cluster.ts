@@ -206,9 +206,13 @@ export class Cluster extends pulumi.ComponentResource {
         });
     }
 
-    /** A role that exactly one service account in one namespace can assume, with the given permissions. */
-    public createIrsaRole(name: string, args: IrsaRoleArgs): aws.iam.Role {
-        const child = { parent: this };
+    /**
+     * A role that exactly one service account in one namespace can assume, with the given
+     * permissions. It belongs to whoever asks for it: pass `{ parent: this }` from the component
+     * that runs the service account. @default parent: this cluster
+     */
+    public createIrsaRole(name: string, args: IrsaRoleArgs, opts?: pulumi.CustomResourceOptions): aws.iam.Role {
+        const child = { parent: this, ...opts };
         const role = new aws.iam.Role(name, {
             namePrefix: irsaRoleNamePrefix(this.clusterName, args.serviceAccount),
             assumeRolePolicy: pulumi

@@ -51,11 +51,15 @@ const KEY_TYPES: Record<string, (rs: Resource[]) => string> = {
     "aws:kinesis/stream:Stream": (rs) => `Kinesis stream${rs[0].properties.shardCount ? ` ${rs[0].properties.shardCount} shards` : " on-demand"}`,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": () => "Firehose",
     "aws:s3/bucket:Bucket": () => "S3 data lake",
-    "kubernetes:helm.sh/v3:Release": (rs) => rs.map((r) => String((r.properties as any).chart ?? r.name)).join(", "),
-    "kubernetes:core/v1:Namespace": (rs) => `namespaces: ${rs.map((r) => (r.properties as any).metadata?.name ?? r.name).join(", ")}`,
-    "kubernetes:apps/v1:Deployment": (rs) => `deployments: ${rs.map((r) => (r.properties as any).metadata?.name ?? r.name).join(", ")}`,
+    "kubernetes:helm.sh/v3:Release": (rs) => names(rs, (p) => p.chart),
+    "kubernetes:core/v1:Namespace": (rs) => `namespaces: ${names(rs, (p) => p.metadata?.name)}`,
+    "kubernetes:apps/v1:Deployment": (rs) => `deployments: ${names(rs, (p) => p.metadata?.name)}`,
     "aws:cloudwatch/metricAlarm:MetricAlarm": (rs) => `${rs.length} CloudWatch alarms`,
 };
+
+function names(rs: Resource[], pick: (props: any) => unknown): string {
+    return rs.map((r) => String(pick(r.properties) ?? r.name)).sort().join(", ");
+}
 
 const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, "_");
 
@@ -74,7 +78,12 @@ export function mermaidDiagram(resources: readonly Resource[]): string {
     }
     const lines = ["flowchart LR", "  devices((IoT devices))", "  users((users))"];
     const nodeOf = new Map<string, string>();
-    for (const [componentUrn, byType] of boxes) {
+    // Registration order depends on when each resource's inputs resolve; sort so the diagram is stable.
+    const typeOrder = Object.keys(KEY_TYPES);
+    const ordered = [...boxes.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([urn, byType]) => [urn, new Map([...byType.entries()].sort(([x], [y]) => typeOrder.indexOf(x) - typeOrder.indexOf(y)))] as const);
+    for (const [componentUrn, byType] of ordered) {
         const component = byUrn.get(componentUrn);
         const indent = component ? "    " : "  ";
         if (component) {
