@@ -1,9 +1,11 @@
 /** Shared fixtures: the real stack files, and a small query API over recorded resources. */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
+import { strict as assert } from "assert";
 import * as path from "path";
 import { RecordedResource, runPlatformProgram, ProgramRun } from "../tools/mockProgram";
 import { readStackFile, stackFilePath } from "../tools/stackFile";
+import { ConfigError, parsePlatformConfig } from "../stacks/config";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -64,4 +66,15 @@ export function writeStackFile(dir: string, stack: string, config: Record<string
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, yaml.dump(doc));
     return file;
+}
+
+/** The config loader's problems for `config`, failing the test if the config is accepted. */
+export function problemsOf(config: Record<string, string>): string[] {
+    try {
+        parsePlatformConfig(config);
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
+        return [...err.problems];
+    }
+    assert.fail("the config was accepted");
 }

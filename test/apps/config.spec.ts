@@ -1,16 +1,6 @@
 import { strict as assert } from "assert";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
-import { stackConfig, withConfig } from "../util";
-
-function problemsOf(config: Record<string, string>): string[] {
-    try {
-        parsePlatformConfig(config);
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
-        return [...err.problems];
-    }
-    assert.fail("the config was accepted");
-}
+import { parsePlatformConfig } from "../../stacks/config";
+import { problemsOf, stackConfig, withConfig } from "../util";
 
 /** The shipped prod catalog with app `index` edited. */
 function prodApp(index: number, edit: (app: any) => void): Record<string, string> {

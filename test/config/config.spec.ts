@@ -1,17 +1,6 @@
 import { strict as assert } from "assert";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
-import { stackConfig, withConfig } from "../util";
-
-/** Parses and returns the problems, failing the test if the config is accepted. */
-function problemsOf(config: Record<string, string>): string[] {
-    try {
-        parsePlatformConfig(config);
-    } catch (err) {
-        assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
-        return [...err.problems];
-    }
-    assert.fail("the config was accepted");
-}
+import { parsePlatformConfig } from "../../stacks/config";
+import { problemsOf, stackConfig, withConfig } from "../util";
 
 /** Exactly one problem, on `key`, matching `pattern`. */
 function assertRejected(config: Record<string, string>, key: string, pattern: RegExp): void {
