@@ -22,6 +22,8 @@ export interface RecordedResource {
     outputs: Record<string, any>;
     /** False for component resources. */
     readonly custom: boolean;
+    /** URNs the engine is told to create first (a component in dependsOn expands to its children). */
+    readonly dependencies: readonly string[];
 }
 
 export interface ProgramRun {
@@ -36,24 +38,37 @@ export interface ProgramRun {
  * registration. Throws the program's ConfigError before any resource exists on bad input.
  */
 export async function runPlatformProgram(config: Record<string, string>, stack = "test", secretKeys: string[] = []): Promise<ProgramRun> {
+    let platformConfig: PlatformConfig | undefined;
+    let platform: Platform | undefined;
+    let outputs: Promise<Record<string, unknown>> | undefined;
+    const resources = await recordProgram(() => {
+        pulumi.runtime.setAllConfig(config, secretKeys);
+        platformConfig = parsePlatformConfig(pulumi.runtime.allConfig());
+        platform = createPlatform(platformConfig);
+        outputs = resolve(platformOutputs(platform));
+    }, { stack, region: config["aws:region"] });
+    return { config: platformConfig!, platform: platform!, resources, outputs: await outputs! };
+}
+
+/**
+ * Runs `build` (which creates resources) under mocks with realistic outputs, and returns every
+ * registration once all of them are done: the harness behind stack runs and component tests.
+ */
+export async function recordProgram(build: () => void, options: { stack?: string; region?: string } = {}): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
-    const region = config["aws:region"] ?? "us-east-1";
+    const region = options.region ?? "us-east-1";
     await pulumi.runtime.setMocks({
         newResource: (args) => mockResourceState(args.type, args.name, args.inputs, region),
         call: (args) => args.inputs,
-    }, PROJECT, stack, true);
+    }, PROJECT, options.stack ?? "test", true);
     recordRegistrations(resources);
-    pulumi.runtime.setAllConfig(config, secretKeys);
-
-    const platformConfig = parsePlatformConfig(pulumi.runtime.allConfig());
-    const platform = createPlatform(platformConfig);
-    const outputs = await resolve(platformOutputs(platform));
+    build();
     await waitForRegistrations();
     const states = (settings.getMonitor() as unknown as MockMonitor).resources;
     for (const resource of resources) {
         resource.outputs = stateOf(states.get(resource.urn)?.state);
     }
-    return { config: platformConfig, platform, resources, outputs };
+    return resources;
 }
 
 /**
@@ -92,6 +107,7 @@ function recordRegistrations(into: RecordedResource[]): void {
             inputs: deserializeProperties(req.getObject()),
             outputs: {},
             custom: req.getCustom(),
+            dependencies: req.getDependenciesList(),
         });
         return register(req, callback);
     };

@@ -1,50 +1,26 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as settings from "@pulumi/pulumi/runtime/settings";
 import { NamespacedApp } from "../../components/apps/NamespacedApp";
+import { RecordedResource, recordProgram } from "../../tools/mockProgram";
 import { sampleApp } from "./fixtures";
 
-interface Registration {
-    readonly type: string;
-    readonly urn: string;
-    /** URNs the engine is told to create first (a component in dependsOn expands to its children). */
-    readonly dependencies: readonly string[];
-}
-
 /** Builds one NamespacedApp under mocks and records what each registration waits for. */
-async function registrations(): Promise<Registration[]> {
-    await pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-        call: (args) => args.inputs,
-    }, "iot-platform", "app-ordering", true);
-    const recorded: Registration[] = [];
-    const monitor = settings.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
-        recorded.push({
-            type: req.getType(),
-            urn: monitor.newUrn(req.getParent() || undefined, req.getType(), req.getName()),
-            dependencies: req.getDependenciesList(),
-        });
-        return register(req, callback);
-    };
+function registrations(): Promise<RecordedResource[]> {
     const noIrsa = { createIrsaRole: () => { throw new Error("an app without data access needs no IRSA role"); } };
-    new NamespacedApp("api", {
-        app: { ...sampleApp(), dataAccess: [], allowFrom: [] },
-        provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
-        irsa: noIrsa,
-        dataAccess: {} as never,
-        vpcCidr: "10.20.0.0/16",
-        region: "us-east-1",
+    return recordProgram(() => {
+        new NamespacedApp("api", {
+            app: { ...sampleApp(), dataAccess: [], allowFrom: [] },
+            provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
+            irsa: noIrsa,
+            dataAccess: {} as never,
+            vpcCidr: "10.20.0.0/16",
+            region: "us-east-1",
+        });
     });
-    // Internal to the pinned @pulumi/pulumi, as in tools/mockProgram.ts: resolves once every registration is sent.
-    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    return recorded;
 }
 
 describe("NamespacedApp creation order", () => {
-    let recorded: Registration[];
+    let recorded: RecordedResource[];
     before(async () => {
         recorded = await registrations();
     });

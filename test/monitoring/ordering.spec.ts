@@ -1,51 +1,24 @@
 import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as settings from "@pulumi/pulumi/runtime/settings";
 import { Monitoring } from "../../components/monitoring/Monitoring";
-
-interface Registration {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    /** URNs the engine is told to create first (a component in dependsOn expands to its children). */
-    readonly dependencies: readonly string[];
-}
+import { RecordedResource, recordProgram } from "../../tools/mockProgram";
 
 /** Builds one Monitoring component under mocks and records what each registration waits for. */
-async function registrations(): Promise<Registration[]> {
-    await pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-        call: (args) => args.inputs,
-    }, "iot-platform", "ordering", true);
-    const recorded: Registration[] = [];
-    const monitor = settings.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
-        recorded.push({
-            type: req.getType(),
-            name: req.getName(),
-            urn: monitor.newUrn(req.getParent() || undefined, req.getType(), req.getName()),
-            dependencies: req.getDependenciesList(),
+function registrations(): Promise<RecordedResource[]> {
+    return recordProgram(() => {
+        new Monitoring("m", {
+            provider: new k8s.Provider("cluster", { kubeconfig: "{}" }),
+            appNamespaces: ["ingest"],
+            nodeGroupMaxSize: 3,
+            runbookBaseUrl: "https://example.com/runbooks/",
+            prometheus: { retention: "7d", storageGb: 20 },
+            alertmanager: { replicas: 1 },
         });
-        return register(req, callback);
-    };
-    const provider = new k8s.Provider("cluster", { kubeconfig: "{}" });
-    new Monitoring("m", {
-        provider,
-        appNamespaces: ["ingest"],
-        nodeGroupMaxSize: 3,
-        runbookBaseUrl: "https://example.com/runbooks/",
-        prometheus: { retention: "7d", storageGb: 20 },
-        alertmanager: { replicas: 1 },
     });
-    // Internal to the pinned @pulumi/pulumi, as in tools/mockProgram.ts: resolves once every registration is sent.
-    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    return recorded;
 }
 
 describe("Monitoring creation order", () => {
-    let recorded: Registration[];
+    let recorded: RecordedResource[];
     before(async () => {
         recorded = await registrations();
     });
