@@ -17,7 +17,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { readConfig, StrictConfigSchema } from "./lib/config";
 import { fromPolicyResources, StackGraph, StackResource } from "./lib/graph";
 import { at, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "./lib/values";
-import { accountedBy, collectNodeGroups, NodeGroupCapacity, T } from "./nodes";
+import { collectNodeGroups, NodeGroupCapacity, shownByChildren, T } from "./nodes";
 import { PRICE_TABLE, PriceTable, RegionPrices } from "./pricing";
 
 export const ASSUMED_LOG_GB_PER_GROUP = 10;
@@ -67,16 +67,16 @@ export const FREE_TYPES: readonly string[] = [
     "aws:cloudwatch/logStream:LogStream",
     // SNS has no fixed charge; alarm notifications stay far inside the free publish/delivery tier.
     "aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription",
-    "eks:index:Addon", "eks:index:VpcCniAddon", "eks:index:NodeGroupSecurityGroup",
-    "eks:index:ClusterCreationRoleProvider",
     "pulumi:pulumi:Stack",
 ];
 
 /**
  * Prefixes of free types: IAM; providers; Kubernetes objects and Helm releases (they run on nodes
- * priced already); this program's own component resources (their children are priced); random.
+ * priced already); this program's own component resources (their children are priced); random;
+ * @pulumi/eks types other than the cluster and node groups priced above (components whose children
+ * are priced, and internal helpers such as its VpcCni resource, which have no charge).
  */
-export const FREE_TYPE_PREFIXES: readonly string[] = ["aws:iam/", "pulumi:providers:", "kubernetes:", "iot:", "random:"];
+export const FREE_TYPE_PREFIXES: readonly string[] = ["aws:iam/", "pulumi:providers:", "kubernetes:", "iot:", "random:", "eks:index:"];
 
 export function isFreeType(type: string): boolean {
     return FREE_TYPES.includes(type) || FREE_TYPE_PREFIXES.some(p => type.startsWith(p));
@@ -280,8 +280,8 @@ function priceResource(r: StackResource, c: Pricer): void {
             priceControlPlane(r, c);
             return;
         case T.awsNodeGroup: case T.managedNodeGroup: case T.nodeGroup: case T.nodeGroupV2:
-        case T.autoscalingGroup: case T.instance:
-            return; // priced from collectNodeGroups
+        case T.autoscalingGroup: case T.instance: case T.cloudFormationStack:
+            return; // priced from collectNodeGroups (which reports what it cannot size)
         case "aws:ec2/natGateway:NatGateway":
             c.line(r, "NAT gateway hours", p.natGatewayHour * h);
             return;
@@ -378,7 +378,8 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
         unknown: (r, what) => unknown.push(`${r.name} (${r.type}): ${what} unknown during preview`),
     };
     for (const r of resources) {
-        if (accountedBy(graph, r)) {
+        // A real preview shows an @pulumi/eks component's children: they are priced, not the component.
+        if (shownByChildren(graph, r)) {
             continue;
         }
         const pinned = explicitRegion(r);

@@ -132,6 +132,16 @@ export function imagePinProblem(image: unknown): string | undefined {
     return lastSegment.slice(colon + 1) === "latest" ? `image ${image} uses the tag latest` : undefined;
 }
 
+/**
+ * True for an object @pulumi/eks creates through its own Kubernetes provider (a real preview shows
+ * them under the eks:index:* component, e.g. a self-managed VPC CNI DaemonSet): like a Helm chart's
+ * workloads they are not this program's to fix. The URN's type chain names the ancestors.
+ */
+export function createdByEks(urn: string): boolean {
+    const chain = urn.split("::")[2] ?? "";
+    return chain.split("$").slice(0, -1).some(t => t.startsWith("eks:index:"));
+}
+
 function workloadCheck(
     name: string, description: string, problems: (pod: unknown, r: CheckedResource) => string[],
     enforcementLevel: "mandatory" | "advisory" = "mandatory", types: readonly string[] = WORKLOAD_TYPES,
@@ -139,6 +149,9 @@ function workloadCheck(
     return resourceCheck({
         name, description, enforcementLevel, types,
         check: (r, report) => {
+            if (createdByEks(r.urn)) {
+                return;
+            }
             const pod = podSpec(r.type, r.props);
             if (isUnknown(pod)) {
                 return;

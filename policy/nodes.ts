@@ -1,9 +1,13 @@
 // What runs EC2 capacity in a stack, counted once.
 //
-// In a real preview the children of @pulumi/eks remote components are visible next to the component
-// (an eks:index:ManagedNodeGroup and its aws:eks/nodeGroup:NodeGroup, an eks:index:Cluster and the
-// autoscaling group / CloudFormation stack of its default node group); under mocks only the component
-// is. A capacity-bearing resource is therefore counted only when no ancestor already accounts for it.
+// @pulumi/eks components look different in the two places the pack runs:
+// - under mocks (offline check) only the component is visible, holding the program's inputs;
+// - in a real preview the pulumi-eks provider registers the component itself with no inputs (the Node
+//   SDK does not send a ComponentResource's args to the engine), so AnalyzeStack sees only its
+//   registered outputs, and the resources it creates (aws:eks/cluster:Cluster, aws:eks/nodeGroup:NodeGroup,
+//   the default node group's launch template and autoscaling group) are visible as its descendants.
+// A component whose real children are visible is therefore skipped and its children are counted; a
+// component without them is counted from its inputs.
 import { StackGraph, StackResource } from "./lib/graph";
 import { at, hasUnknown, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "./lib/values";
 
@@ -19,9 +23,6 @@ export const T = {
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     cloudFormationStack: "aws:cloudformation/stack:Stack",
 } as const;
-
-/** The pieces a self-managed node group (including an eks:index:Cluster's default one) is built from. */
-const SELF_MANAGED_PARTS: readonly string[] = [T.nodeGroup, T.nodeGroupV2, T.autoscalingGroup, T.cloudFormationStack];
 
 /** @pulumi/eks documented defaults (cluster.d.ts, nodeGroupV2.d.ts, managedNodeGroup.d.ts). */
 export const EKS_DEFAULTS = { desired: 2, min: 1, max: 2, instanceType: "t3.medium", rootVolumeGb: 20, rootVolumeType: "gp2" };
@@ -57,26 +58,21 @@ export function keepsDefaultNodeGroup(cluster: StackResource): boolean | Unknown
     return isUnknown(skip) || isUnknown(fargate) || isUnknown(autoMode) ? UNKNOWN : true;
 }
 
-function subsumes(owner: StackResource, r: StackResource): boolean {
-    switch (owner.type) {
-        case T.managedNodeGroup:
-        case T.nodeGroup:
-        case T.nodeGroupV2:
-        case T.autoscalingGroup:
-            return true;
-        case T.eksCluster:
-            // An unknown skipDefaultNodeGroup is treated as "kept": the group is then counted at the
-            // cluster (documented defaults), so its real-preview children must not be counted again.
-            return r.type === T.awsEksCluster ||
-                (SELF_MANAGED_PARTS.includes(r.type) && keepsDefaultNodeGroup(owner) !== false);
-        default:
-            return false;
-    }
-}
+/** The custom resources that carry an @pulumi/eks component's settings when it runs for real. */
+const REAL_CHILDREN: Readonly<Record<string, readonly string[]>> = {
+    [T.eksCluster]: [T.awsEksCluster],
+    [T.managedNodeGroup]: [T.awsNodeGroup],
+    [T.nodeGroupV2]: [T.autoscalingGroup],
+    [T.nodeGroup]: [T.autoscalingGroup, T.cloudFormationStack],
+};
 
-/** The ancestor that already accounts for `r`'s cost and capacity, if any. */
-export function accountedBy(graph: StackGraph, r: StackResource): StackResource | undefined {
-    return graph.ancestors(r).find(a => subsumes(a, r));
+/**
+ * True for an @pulumi/eks component whose real children are visible (a real preview): the component's
+ * props are then its outputs, not its inputs, and its children are checked and counted instead.
+ */
+export function shownByChildren(graph: StackGraph, r: StackResource): boolean {
+    const children = REAL_CHILDREN[r.type];
+    return children !== undefined && graph.hasDescendantOfType(r, children);
 }
 
 function num(v: unknown, fallback: number): number | Unknown {
@@ -245,7 +241,7 @@ export function collectNodeGroups(graph: StackGraph): { groups: NodeGroupCapacit
     const groups: NodeGroupCapacity[] = [];
     const problems: CapacityProblem[] = [];
     for (const r of graph.resources) {
-        if (accountedBy(graph, r)) {
+        if (shownByChildren(graph, r)) {
             continue;
         }
         switch (r.type) {
@@ -268,6 +264,15 @@ export function collectNodeGroups(graph: StackGraph): { groups: NodeGroupCapacit
                 break;
             case T.instance:
                 groups.push(ec2Instance(r));
+                break;
+            case T.cloudFormationStack:
+                if (graph.ancestors(r).some(a => a.type === T.nodeGroup)) {
+                    problems.push({
+                        resource: r,
+                        message: `self-managed node group stack '${r.name}' (eks:index:NodeGroup) keeps its autoscaling group inside CloudFormation, ` +
+                            "so its size and instance type cannot be read; use eks:index:NodeGroupV2 or a managed node group",
+                    });
+                }
                 break;
         }
     }

@@ -46,6 +46,11 @@ export class StackGraph {
         this.byUrn = new Map(resources.map(r => [r.urn, r]));
     }
 
+    /** True when a resource of one of `types` has `r` among its ancestors. */
+    hasDescendantOfType(r: StackResource, types: readonly string[]): boolean {
+        return this.resources.some(d => types.includes(d.type) && this.ancestors(d).some(a => a.urn === r.urn));
+    }
+
     ofType(...types: string[]): StackResource[] {
         return this.resources.filter(r => types.includes(r.type));
     }

@@ -3,7 +3,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { fromPolicyResources, StackGraph, StackResource } from "../lib/graph";
 import { resourceCheck } from "../lib/policy";
 import { at, hasUnknown, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "../lib/values";
-import { accountedBy, T } from "../nodes";
+import { shownByChildren, T } from "../nodes";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
@@ -28,6 +28,12 @@ export function eksClusterBaselinePolicy(): ResourceValidationPolicy {
         types: [T.eksCluster, T.awsEksCluster],
         check: (r, report) => {
             const component = r.type === T.eksCluster;
+            // In a real preview the pulumi-eks provider registers eks:index:Cluster with no inputs (the
+            // Node SDK does not send a ComponentResource's args); its aws:eks/cluster:Cluster child carries
+            // the settings and is checked instead. Under mocks the component holds the program's inputs.
+            if (component && Object.keys(r.props).length === 0) {
+                return;
+            }
             const cidrs = component
                 ? publicEndpointCidrs(at(r.props, "endpointPublicAccess"), at(r.props, "publicAccessCidrs"))
                 : publicEndpointCidrs(at(r.props, "vpcConfig", "endpointPublicAccess"), at(r.props, "vpcConfig", "publicAccessCidrs"));
@@ -115,7 +121,8 @@ export function eksNodeGroupBaselinePolicy(): StackValidationPolicy {
         validateStack: (args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
             for (const g of graph.ofType(T.awsNodeGroup, T.managedNodeGroup)) {
-                if (accountedBy(graph, g)) {
+                // In a real preview the component's props are its outputs; its aws:eks/nodeGroup child is checked.
+                if (shownByChildren(graph, g)) {
                     continue;
                 }
                 const remote = at(g.props, "remoteAccess");

@@ -6,6 +6,12 @@ import { at, isRecord, parseJsonDocument, UNKNOWN } from "../lib/values";
 
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : [v].flat());
 
+/**
+ * Issuer host/path of an EKS cluster's OIDC provider, e.g. oidc.eks.us-east-1.amazonaws.com/id/ABC.
+ * Other web-identity providers (GitHub Actions, Terraform Cloud...) have their own claim rules.
+ */
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[^/]+$/u;
+
 /** Problems with the web-identity statements of a trust policy document (JSON string or object). */
 export function irsaTrustProblems(document: unknown): string[] {
     const doc = parseJsonDocument(document);
@@ -17,10 +23,11 @@ export function irsaTrustProblems(document: unknown): string[] {
         if (!isRecord(s) || s["Effect"] !== "Allow") {
             continue;
         }
-        const providers = asList(at(s, "Principal", "Federated"))
-            .filter((p): p is string => typeof p === "string" && p.includes(":oidc-provider/"));
-        for (const provider of providers) {
-            const issuer = provider.slice(provider.indexOf(":oidc-provider/") + ":oidc-provider/".length);
+        const issuers = asList(at(s, "Principal", "Federated"))
+            .filter((p): p is string => typeof p === "string" && p.includes(":oidc-provider/"))
+            .map(p => p.slice(p.indexOf(":oidc-provider/") + ":oidc-provider/".length))
+            .filter(issuer => EKS_ISSUER.test(issuer));
+        for (const issuer of issuers) {
             const condition = at(s, "Condition");
             const equals = at(condition, "StringEquals");
             for (const key of ["sub", "aud"]) {

@@ -53,14 +53,52 @@ describe("node-capacity policy", () => {
         ]);
     });
 
-    it("counts an eks:index:Cluster that keeps its default node group, and its real-preview children once", () => {
+    it("counts an eks:index:Cluster that keeps its default node group from its inputs under mocks", () => {
         const cluster = res("eks:index:Cluster", "c", { instanceType: "m6i.large", desiredCapacity: 2, minSize: 1, maxSize: 4 });
-        const child = res("aws:autoscaling/group:Group", "c-nodes", { minSize: 1, maxSize: 4 }, cluster);
         const ownMng = res(MNG, "extra", { instanceTypes: ["m6i.large"], scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 3 } }, cluster);
-        const groups = collectNodeGroups(new StackGraph([cluster, child, ownMng])).groups;
+        const groups = collectNodeGroups(new StackGraph([cluster, ownMng])).groups;
         assert.deepStrictEqual(groups.map(g => [g.resource.name, g.max]), [["c", 4], ["extra", 3]]);
-        assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, child, ownMng], prodConfig)), [
+        assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, ownMng], prodConfig)), [
             "Node groups can scale to 7 nodes in total (c=4, extra=3); the limit is 6.",
+        ]);
+        assert.deepStrictEqual(collectNodeGroups(new StackGraph([res("eks:index:Cluster", "c", { skipDefaultNodeGroup: true })])).groups, []);
+    });
+
+    it("counts a real preview's default node group through its autoscaling group, once", () => {
+        // given: pulumi-eks registers the component without inputs; its children carry the settings
+        const cluster = res("eks:index:Cluster", "c", {});
+        const child = res("aws:eks/cluster:Cluster", "c-eksCluster", { version: "1.34" }, cluster);
+        const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "c-launchTemplate", { id: UNKNOWN, instanceType: "t3.medium" }, cluster);
+        const asg = res("aws:autoscaling/group:Group", "c", { desiredCapacity: 2, minSize: 1, maxSize: 2, launchTemplate: { id: UNKNOWN, version: UNKNOWN } },
+            cluster, { propertyDependencies: { launchTemplate: [lt.urn] } });
+        // when / then
+        assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child, lt, asg])).groups.map(g => [g.resource.type, g.max]),
+            [["aws:autoscaling/group:Group", 2]]);
+        assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, child, lt, asg], prodConfig)), [
+            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+        ]);
+        // a cluster with skipDefaultNodeGroup has no such children and counts zero nodes
+        assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child])).groups, []);
+    });
+
+    it("checks the aws:eks/nodeGroup child in a real preview: instance type and max size", () => {
+        const NG = "aws:eks/nodeGroup:NodeGroup";
+        const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
+        assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; }), prodConfig)), [
+            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) m5.24xlarge; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+        ]);
+        assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.scalingConfig.maxSize = 7; }), prodConfig)), [
+            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) can scale to 7 nodes; the limit per node group is 6.",
+            "Node groups can scale to 7 nodes in total (cluster-nodes=7); the limit is 6.",
+        ]);
+    });
+
+    it("reports a self-managed eks:index:NodeGroup whose autoscaling group is inside CloudFormation", () => {
+        const ng = res("eks:index:NodeGroup", "old", {});
+        const cfn = res("aws:cloudformation/stack:Stack", "old-nodes", { templateBody: UNKNOWN }, ng);
+        assert.deepStrictEqual(messages(runStackPolicy(policy, [ng, cfn], prodConfig)), [
+            "Cannot check capacity: self-managed node group stack 'old-nodes' (eks:index:NodeGroup) keeps its autoscaling group inside CloudFormation, so its size and instance type cannot be read; use eks:index:NodeGroupV2 or a managed node group.",
         ]);
     });
 

@@ -97,6 +97,29 @@ describe("cost model", () => {
         const preview = estimateMonthlyCost(platformStack({ ...PROD_SHAPE, realPreview: true }), PRICE_TABLE, "us-east-1");
         near(preview.worstCase.totalUsd, mocks.worstCase.totalUsd);
         near(preview.expected.totalUsd, mocks.expected.totalUsd);
+        assert.deepStrictEqual(preview.expected.lines.filter(l => /m6i|control plane/.test(l.item)).map(l => [l.type, l.item]), [
+            ["aws:eks/cluster:Cluster", "EKS control plane (standard support)"],
+            ["aws:eks/nodeGroup:NodeGroup", "m6i.large x 3 (max 6)"],
+        ]);
+        assert.deepStrictEqual([preview.unpriced, preview.unknown], [[], []]);
+    });
+
+    it("prices a real preview's cluster through its children: control plane once, default node group once", () => {
+        // given: the component without inputs, its aws:eks/cluster child and default node group ASG
+        const cluster = res("eks:index:Cluster", "c", {});
+        const child = res("aws:eks/cluster:Cluster", "c-eksCluster", { version: "1.34" }, cluster);
+        const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "c-launchTemplate", { id: UNKNOWN, instanceType: "t3.medium" }, cluster);
+        const asg = res("aws:autoscaling/group:Group", "c", { desiredCapacity: 2, minSize: 1, maxSize: 2, launchTemplate: { id: UNKNOWN, version: UNKNOWN } },
+            cluster, { propertyDependencies: { launchTemplate: [lt.urn] } });
+        // when
+        const e = estimateMonthlyCost([cluster, child, lt, asg, res("eks:index:VpcCni", "c-cni", {}, cluster)], PRICE_TABLE, "us-east-1");
+        // then
+        assert.deepStrictEqual(e.expected.lines.map(l => [l.name, l.item]), [
+            ["c-eksCluster", "EKS control plane (standard support)"],
+            ["c", "t3.medium x 2 (max 2)"],
+            ["c", "EBS gp2 20 GB root volume per node"],
+        ]);
+        assert.deepStrictEqual(e.unpriced, []);
     });
 
     it("estimates the prod- and staging-shaped stacks within their budgets", () => {

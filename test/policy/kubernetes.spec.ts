@@ -3,7 +3,7 @@ import {
     grafanaPasswordPolicy, imagePinnedPolicy, podSecurityRestrictedPolicy, readOnlyRootFilesystemPolicy, topologySpreadPolicy,
     workloadNamespacePolicy, workloadProbesPolicy, workloadResourcesPolicy,
 } from "../../policy/kubernetes";
-import { runResourcePolicy, UNKNOWN } from "./util";
+import { res, runResourcePolicy, UNKNOWN, urn } from "./util";
 
 type Props = Record<string, any>;
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -135,5 +135,17 @@ describe("grafana-no-default-password", () => {
         assert.deepStrictEqual(release({}, "loki"), []);
         assert.deepStrictEqual(release({ grafana: { enabled: false } }), []);
         assert.deepStrictEqual(release({ grafana: { adminPassword: UNKNOWN } }), []);
+    });
+});
+
+describe("Kubernetes objects @pulumi/eks creates", () => {
+    it("skips a workload under an eks:index component (not this program's to fix) but not one of our own", () => {
+        // given: a privileged host-network DaemonSet, as a self-managed VPC CNI would be
+        const props: Props = { metadata: { name: "aws-node", namespace: "kube-system" }, spec: { template: { spec: { hostNetwork: true, containers: [{ name: "aws-node", image: "cni:1.19.0", securityContext: { privileged: true } }] } } } };
+        const cluster = res("eks:index:Cluster", "c", {}, res("iot:platform:Cluster", "cluster", {}));
+        // when / then
+        assert.deepStrictEqual(runResourcePolicy(podSecurityRestrictedPolicy(), { type: "kubernetes:apps/v1:DaemonSet", name: "aws-node", props, parent: cluster.urn }), []);
+        assert.strictEqual(runResourcePolicy(podSecurityRestrictedPolicy(), { type: "kubernetes:apps/v1:DaemonSet", name: "aws-node", props, parent: urn("iot:platform:Cluster", "cluster") })[0],
+            "DaemonSet 'aws-node': hostNetwork is true.");
     });
 });

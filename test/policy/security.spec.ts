@@ -37,6 +37,21 @@ describe("eks-cluster-baseline (eks:index:Cluster)", () => {
         ]);
 });
 
+describe("eks-cluster-baseline in a real preview", () => {
+    it("skips eks:index:Cluster as the pulumi-eks provider registers it (no inputs); its child is checked", () => {
+        assert.deepStrictEqual(runResourcePolicy(eksClusterBaselinePolicy(), { type: "eks:index:Cluster", props: {} }), []);
+        const child = platformStack({ ...PROD_SHAPE, realPreview: true }).find(r => r.type === "aws:eks/cluster:Cluster")!;
+        assert.deepStrictEqual(runResourcePolicy(eksClusterBaselinePolicy(), { type: child.type, props: child.props, name: "x" }), []);
+        const open = structuredClone(child.props) as Props;
+        open.vpcConfig.publicAccessCidrs = ["0.0.0.0/0"];
+        delete open.encryptionConfig;
+        assert.deepStrictEqual(runResourcePolicy(eksClusterBaselinePolicy(), { type: child.type, props: open, name: "x" }), [
+            "EKS cluster 'x' API endpoint is public to 0.0.0.0/0; disable endpointPublicAccess or restrict publicAccessCidrs to known networks.",
+            "EKS cluster 'x' does not encrypt Kubernetes secrets; set encryptionConfig.provider.keyArn to a KMS key ARN.",
+        ]);
+    });
+});
+
 describe("eks-cluster-baseline (aws:eks/cluster:Cluster)", () => {
     mutations(eksClusterBaselinePolicy(), "aws:eks/cluster:Cluster",
         { vpcConfig: { endpointPublicAccess: false }, encryptionConfig: { provider: { keyArn: "arn:aws:kms:key/1" }, resources: ["secrets"] }, enabledClusterLogTypes: LOGS }, [
@@ -117,12 +132,20 @@ describe("firehose-baseline", () => {
 describe("eks-node-group-baseline", () => {
     const policy = eksNodeGroupBaselinePolicy();
     const MNG = "eks:index:ManagedNodeGroup";
-    it("passes private subnets in three AZs, under mocks and in a real preview (checked once)", () => {
+    it("passes private subnets in three AZs, under mocks and in a real preview", () => {
         assert.deepStrictEqual(runStackPolicy(policy, platformStack(PROD_SHAPE)), []);
-        const toPublic = (p: Props) => { p.subnetIds = ["subnet-public-0", "subnet-public-1"]; };
-        const preview = patched(patched(platformStack({ ...PROD_SHAPE, realPreview: true }), MNG, "cluster-nodes", toPublic),
-            "aws:eks/nodeGroup:NodeGroup", "cluster-nodes", toPublic);
-        assert.deepStrictEqual(runStackPolicy(policy, preview).map(v => v.urn), [preview.find(r => r.type === MNG)!.urn]);
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview: true })), []);
+    });
+    it("fails public subnets on the aws:eks/nodeGroup child of a real preview (ids unknown, resolved through dependencies)", () => {
+        const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
+        const publicUrns = ["net-public-0", "net-public-1"].map(n => preview.find(r => r.name === n)!.urn);
+        const child = preview.find(r => r.type === "aws:eks/nodeGroup:NodeGroup")!;
+        const stack = preview.map(r => r === child
+            ? { ...r, props: { ...r.props, subnetIds: [UNKNOWN, UNKNOWN] }, propertyDependencies: { ...r.propertyDependencies, subnetIds: publicUrns } }
+            : r);
+        const vs = runStackPolicy(policy, stack);
+        assert.deepStrictEqual(messages(vs), ["Node group 'cluster-nodes' places nodes in public subnet(s) net-public-0, net-public-1; use private subnets."]);
+        assert.deepStrictEqual(vs.map(v => v.urn), [child.urn]);
     });
     it("fails public subnets", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.subnetIds = ["subnet-public-0", "subnet-private-1"]; });
@@ -171,6 +194,16 @@ describe("irsa-trust-policy", () => {
             [`IAM role 'x' trust policy: condition StringEquals on ${issuer}:sub is missing.`, "IAM role 'x' trust policy: condition operator(s) StringLike are not allowed; use StringEquals."]],
         ["fails a wildcard inside StringEquals", p => { p.assumeRolePolicy = doc({ StringEquals: { ...good.StringEquals, [`${issuer}:sub`]: "system:serviceaccount:ingest:*" } }); },
             [`IAM role 'x' trust policy: ${issuer}:sub must not contain a wildcard (found "system:serviceaccount:ingest:*").`]],
+        ["ignores roles trusted by a non-EKS OIDC provider (GitHub Actions)", p => {
+            p.assumeRolePolicy = JSON.stringify({ Statement: [{
+                Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity",
+                Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/iot:*" } },
+            }] });
+        }, []],
+        ["ignores the EKS cluster service role pulumi-eks creates", p => {
+            p.assumeRolePolicy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+        }, []],
         ["ignores service-principal roles", p => { p.assumeRolePolicy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }); }, []],
         ["skips a trust policy unknown during preview", p => { p.assumeRolePolicy = UNKNOWN; }, []],
     ]);

@@ -8,6 +8,10 @@ describe("environment-tag", () => {
         assert.deepStrictEqual(runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("prod", "environment-tag")), []);
         assert.deepStrictEqual(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("staging", "environment-tag")), []);
     });
+    it("skips the children of @pulumi/eks components in a real preview (tags the program cannot set)", () => {
+        const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: true }), "aws:iam/role:Role", "cluster-eks-eksRole", p => { delete p.tags; });
+        assert.deepStrictEqual(runStackPolicy(policy, preview, policyConfig("prod", "environment-tag")), []);
+    });
     it("fails the prod config on a staging stack", () => {
         const vs = messages(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("prod", "environment-tag")));
         assert.ok(vs.length > 10);

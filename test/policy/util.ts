@@ -33,7 +33,7 @@ function notApplicable(reason?: string): never {
 
 export function runResourcePolicy(
     policy: ResourceValidationPolicy,
-    r: { type: string; props: Record<string, unknown>; name?: string },
+    r: { type: string; props: Record<string, unknown>; name?: string; parent?: string },
     config: Record<string, unknown> = {},
 ): string[] {
     const violations: string[] = [];
@@ -41,9 +41,9 @@ export function runResourcePolicy(
     const args = {
         type: r.type,
         props: unknownCheckingProxy(structuredClone(r.props)),
-        urn: urn(r.type, name),
+        urn: urn(r.type, name, r.parent),
         name,
-        opts: opts(),
+        opts: opts(r.parent),
         stackTags: new Map(),
         getConfig: () => config,
         notApplicable,
@@ -109,7 +109,11 @@ export interface StackShape {
     natGateways: number;
     shards: number;
     devices: number;
-    /** Also include the children a real preview shows under @pulumi/eks remote components. */
+    /**
+     * Shape the stack as a real `pulumi preview` shows it: @pulumi/eks components registered by the
+     * pulumi-eks provider with no inputs (their outputs are opaque) and their children visible; ids and
+     * ARNs of resources being created unknown, with the references' property dependencies recorded.
+     */
     realPreview?: boolean;
 }
 
@@ -139,29 +143,65 @@ export function platformStack(s: StackShape): StackResource[] {
     add(res("aws:ec2/flowLog:FlowLog", "net-flow-log", { trafficType: "ALL", tags }, network));
 
     const cluster = add(res("iot:platform:Cluster", "cluster", {}, stack));
-    add(res("aws:kms/key:Key", "cluster-secrets", { enableKeyRotation: true, tags, arn: "arn:aws:kms:key/secrets" }, cluster));
+    const secretsKey = add(res("aws:kms/key:Key", "cluster-secrets", { enableKeyRotation: true, tags, arn: "arn:aws:kms:key/secrets" }, cluster));
     add(res("aws:cloudwatch/logGroup:LogGroup", "cluster-control-plane", { retentionInDays: 90, tags }, cluster));
-    const eksCluster = add(res("eks:index:Cluster", "cluster-eks", {
-        skipDefaultNodeGroup: true, endpointPublicAccess: false, encryptionConfigKeyArn: "arn:aws:kms:key/secrets",
-        enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], tags,
-    }, cluster));
-    add(res("aws:ec2/launchTemplate:LaunchTemplate", "cluster-nodes", {
+    const logTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+    const launchTemplate = add(res("aws:ec2/launchTemplate:LaunchTemplate", "cluster-nodes", {
         id: "lt-nodes",
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3" } }],
         tags,
     }, cluster));
-    const mng = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {
-        subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], capacityType: "ON_DEMAND",
-        scalingConfig: { minSize: s.nodes.min, desiredSize: s.nodes.desired, maxSize: s.nodes.max },
-        launchTemplate: { id: "lt-nodes", version: "1" }, tags,
-    }, cluster));
-    if (s.realPreview) {
-        add(res("aws:eks/cluster:Cluster", "cluster-eks-eksCluster", {
-            vpcConfig: { endpointPublicAccess: false }, encryptionConfig: { provider: { keyArn: "arn:aws:kms:key/secrets" }, resources: ["secrets"] },
-            enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], tags,
+    const scalingConfig = { minSize: s.nodes.min, desiredSize: s.nodes.desired, maxSize: s.nodes.max };
+    if (!s.realPreview) {
+        add(res("eks:index:Cluster", "cluster-eks", {
+            skipDefaultNodeGroup: true, endpointPublicAccess: false, encryptionConfigKeyArn: "arn:aws:kms:key/secrets",
+            enabledClusterLogTypes: logTypes, tags,
+        }, cluster));
+        add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {
+            subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], capacityType: "ON_DEMAND",
+            scalingConfig, launchTemplate: { id: "lt-nodes", version: "1" }, tags,
+        }, cluster));
+    } else {
+        // What pulumi-eks v4 creates for Cluster (skipDefaultNodeGroup, API authentication mode) and
+        // ManagedNodeGroup, as its nodejs/eks cluster, securitygroup and nodegroup sources show.
+        for (const r of [secretsKey, launchTemplate, ...privateSubnets]) {
+            r.props.id = UNKNOWN;
+            if (r.props.arn !== undefined) {
+                r.props.arn = UNKNOWN;
+            }
+        }
+        const eksCluster = add(res("eks:index:Cluster", "cluster-eks", {}, cluster));
+        add(res("aws:iam/role:Role", "cluster-eks-eksRole", {
+            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+            tags,
         }, eksCluster));
-        add(res("aws:eks/nodeGroup:NodeGroup", "cluster-nodes", { ...mng.props }, mng));
+        add(res("aws:ec2/securityGroup:SecurityGroup", "cluster-eks-eksClusterSecurityGroup", { vpcId: UNKNOWN, revokeRulesOnDelete: true, tags: UNKNOWN }, eksCluster));
+        add(res("aws:ec2/securityGroupRule:SecurityGroupRule", "cluster-eks-eksClusterInternetEgressRule", {
+            type: "egress", fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], securityGroupId: UNKNOWN,
+        }, eksCluster));
+        add(res("aws:eks/cluster:Cluster", "cluster-eks-eksCluster", {
+            name: `iot-platform-${s.env}`, version: "1.34", roleArn: UNKNOWN,
+            vpcConfig: {
+                endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"],
+                securityGroupIds: [UNKNOWN], subnetIds: privateSubnets.map(() => UNKNOWN),
+            },
+            encryptionConfig: { provider: { keyArn: UNKNOWN }, resources: ["secrets"] },
+            enabledClusterLogTypes: logTypes, accessConfig: { authenticationMode: "API" }, tags,
+        }, eksCluster, { propertyDependencies: { encryptionConfig: [secretsKey.urn] } }));
+        add(res("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "cluster-eks-oidcProvider", { url: UNKNOWN, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: UNKNOWN }, eksCluster));
+        const cni = add(res("eks:index:VpcCniAddon", "cluster-eks-vpc-cni", {}, eksCluster));
+        add(res("aws:eks/addon:Addon", "cluster-eks-vpc-cni", { addonName: "vpc-cni", clusterName: UNKNOWN, configurationValues: UNKNOWN }, cni));
+        for (const addon of ["coredns", "kube-proxy"]) {
+            add(res("aws:eks/addon:Addon", `cluster-eks-${addon}`, { addonName: addon, clusterName: UNKNOWN }, eksCluster));
+        }
+        add(res("pulumi:providers:kubernetes", "cluster-eks-provider", { kubeconfig: UNKNOWN }, eksCluster));
+        const mng = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {}, cluster));
+        add(res("aws:eks/nodeGroup:NodeGroup", "cluster-nodes", {
+            clusterName: UNKNOWN, nodeRoleArn: UNKNOWN, subnetIds: privateSubnets.map(() => UNKNOWN),
+            instanceTypes: [s.instanceType], capacityType: "ON_DEMAND", scalingConfig,
+            launchTemplate: { id: UNKNOWN, version: UNKNOWN }, tags,
+        }, mng, { propertyDependencies: { subnetIds: privateSubnets.map(p => p.urn), launchTemplate: [launchTemplate.urn] } }));
     }
 
     const data = add(res("iot:platform:DataPipeline", "data", {}, stack));
