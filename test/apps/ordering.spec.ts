@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { NamespacedApp } from "../../components/apps/NamespacedApp";
 import { RecordedResource, recordProgram } from "../../tools/mockProgram";
+import { one } from "../util";
 import { sampleApp } from "./fixtures";
 
 /** Builds one NamespacedApp under mocks and records what each registration waits for. */
@@ -24,16 +25,12 @@ describe("NamespacedApp creation order", () => {
     before(async () => {
         recorded = await registrations();
     });
-    const one = (type: string) => {
-        const found = recorded.filter((r) => r.type === type);
-        assert.equal(found.length, 1, type);
-        return found[0];
-    };
+    const the = (type: string) => one(recorded, type);
 
     it("creates the Deployment only once the namespace's quota, LimitRange, policies and service account exist", () => {
-        const deployment = one("kubernetes:apps/v1:Deployment");
+        const deployment = the("kubernetes:apps/v1:Deployment");
         for (const type of ["kubernetes:core/v1:ResourceQuota", "kubernetes:core/v1:LimitRange", "kubernetes:core/v1:ServiceAccount"]) {
-            assert.ok(deployment.dependencies.includes(one(type).urn), type);
+            assert.ok(deployment.dependencies.includes(the(type).urn), type);
         }
         const guardrails = recorded.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && /-ns-/.test(r.urn));
         assert.equal(guardrails.length, 2);

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { Monitoring } from "../../components/monitoring/Monitoring";
 import { RecordedResource, recordProgram } from "../../tools/mockProgram";
+import { one } from "../util";
 
 /** Builds one Monitoring component under mocks and records what each registration waits for. */
 function registrations(): Promise<RecordedResource[]> {
@@ -22,16 +23,12 @@ describe("Monitoring creation order", () => {
     before(async () => {
         recorded = await registrations();
     });
-    const one = (type: string) => {
-        const found = recorded.filter((r) => r.type === type);
-        assert.equal(found.length, 1, type);
-        return found[0];
-    };
+    const the = (type: string) => one(recorded, type);
 
     it("installs the chart only once the namespace's quota, LimitRange and network policies exist", () => {
-        const release = one("kubernetes:helm.sh/v3:Release");
+        const release = the("kubernetes:helm.sh/v3:Release");
         for (const type of ["kubernetes:core/v1:ResourceQuota", "kubernetes:core/v1:LimitRange"]) {
-            assert.ok(release.dependencies.includes(one(type).urn), type);
+            assert.ok(release.dependencies.includes(the(type).urn), type);
         }
         const policies = recorded.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
         assert.ok(policies.length >= 6);
@@ -41,7 +38,7 @@ describe("Monitoring creation order", () => {
     });
 
     it("creates the PrometheusRule after the release that installs its CRD", () => {
-        const rule = one("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
-        assert.ok(rule.dependencies.includes(one("kubernetes:helm.sh/v3:Release").urn));
+        const rule = the("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        assert.ok(rule.dependencies.includes(the("kubernetes:helm.sh/v3:Release").urn));
     });
 });
