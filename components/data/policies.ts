@@ -17,6 +17,9 @@ export interface PolicyStatement {
     readonly Condition?: unknown;
 }
 
+/** What a consumer needs to find shards and read them: the stream processors and Firehose alike. */
+const STREAM_READ_ACTIONS = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"];
+
 /** Device gateways: write records to this stream, encrypted with its key. */
 export function producerPolicy(streamArn: string, keyArn: string): PolicyDocument {
     return {
@@ -33,12 +36,7 @@ export function streamReaderPolicy(streamArn: string, keyArn: string): PolicyDoc
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "ReadShards",
-                Effect: "Allow",
-                Action: ["kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards"],
-                Resource: [streamArn],
-            },
+            { Sid: "ReadShards", Effect: "Allow", Action: STREAM_READ_ACTIONS, Resource: [streamArn] },
             { Sid: "DecryptRecords", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [keyArn] },
         ],
     };
@@ -61,12 +59,7 @@ export function deliveryPolicy(streamArn: string, bucketArn: string, keyArn: str
     return {
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "ReadStream",
-                Effect: "Allow",
-                Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
-                Resource: [streamArn],
-            },
+            { Sid: "ReadStream", Effect: "Allow", Action: STREAM_READ_ACTIONS, Resource: [streamArn] },
             {
                 Sid: "WriteLake",
                 Effect: "Allow",
