@@ -81,6 +81,15 @@ describe("offline check", function () {
         });
     });
 
+    it("reports a stack file that is not valid YAML as such", async () => {
+        fs.writeFileSync(path.join(fixtures, "Pulumi.broken.yaml"), "config:\n  iot-platform:network: [unclosed\n");
+        await assert.rejects(runCheck({ stack: "broken", projectDir: fixtures }, pack), (err: Error) => {
+            assert.ok(err instanceof CheckSetupError);
+            assert.match(err.message, /^cannot read .*Pulumi\.broken\.yaml: /);
+            return true;
+        });
+    });
+
     it("asks for a policy config when the environment has none", async () => {
         await assert.rejects(runCheck({ stack: "qa", projectDir: fixtures }, pack), /no policy config .*qa\.json for environment "qa"/);
     });

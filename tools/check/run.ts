@@ -39,7 +39,8 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
     const projectDir = options.projectDir ?? PROJECT_DIR;
     progress("starting the policy pack");
     const packStarting = sharedPack ? Promise.resolve(sharedPack) : PolicyPackProcess.start(PACK_DIR);
-    // The pack must be stopped even if the program fails before we await it.
+    // If the program fails before the pack is awaited, its start-up error must not surface as an
+    // unhandled rejection; `finally` below still stops the process.
     packStarting.catch(() => undefined);
     try {
         progress(`running the ${options.stack} program under mocks`);
@@ -47,10 +48,15 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
         if (!fs.existsSync(stackFile)) {
             throw new CheckSetupError(`no stack file ${stackFile}`);
         }
+        let stackConfig;
+        try {
+            stackConfig = readStackFile(stackFile);
+        } catch (err) {
+            throw new CheckSetupError(`cannot read ${stackFile}: ${err instanceof Error ? err.message : String(err)}`);
+        }
         let run;
         try {
-            const { config, secretKeys } = readStackFile(stackFile);
-            run = await runPlatformProgram(config, options.stack, secretKeys);
+            run = await runPlatformProgram(stackConfig.config, options.stack, stackConfig.secretKeys);
         } catch (err) {
             if (err instanceof ConfigError) {
                 throw new CheckSetupError(err.message);
