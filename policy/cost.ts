@@ -11,7 +11,8 @@
 //   month's figure; it grows by the same amount every month unless lifecycle rules expire data),
 //   charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
 // - Each CloudWatch log group is assumed to ingest ASSUMED_LOG_GB_PER_GROUP a month.
-// - Not modelled: NAT data processing, load balancer LCUs, data transfer, requests, snapshots.
+// - Not modelled: NAT data processing, load balancer LCUs, data transfer, requests, snapshots, and the
+//   storage of S3 server access logs (one small record per request, expired by lifecycle).
 // A type that is neither priced here nor listed as free is reported, never priced at zero.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { readConfig, StrictConfigSchema } from "./lib/config";
@@ -54,8 +55,8 @@ export const FREE_TYPES: readonly string[] = [
     "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation", "aws:eks/identityProviderConfig:IdentityProviderConfig",
     "aws:kms/alias:Alias",
-    // Bucket storage is priced on the Firehose that delivers into the bucket; the configuration
-    // sub-resources have no charge of their own.
+    // Bucket storage is priced on the Firehose that delivers into the bucket (server access logs are
+    // not modelled, see above); the configuration sub-resources, logging included, have no charge of their own.
     "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",

@@ -52,6 +52,8 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
             const bucket = (inputs.bucket as string | undefined) ?? physical.toLowerCase();
             return withId(bucket, { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` });
         }
+        // The provider's id for bucket logging is the source bucket's name.
+        case "aws:s3/bucketLogging:BucketLogging": return withId(inputs.bucket as string);
         case "aws:eks/addon:Addon": return withId(`${inputs.clusterName}:${inputs.addonName}`, { arn: arn("eks", `addon/${inputs.clusterName}/${inputs.addonName}/${hex(name, 8)}`) });
         case "aws:sns/topic:Topic": return withId(arn("sns", physical), { name: physical, arn: arn("sns", physical) });
         case "aws:cloudwatch/metricAlarm:MetricAlarm": return withId(physical, { name: physical, arn: arn("cloudwatch", `alarm:${physical}`) });

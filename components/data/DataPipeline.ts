@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "./policies";
+import { accessLogBucketPolicy, arnAccount, deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "./policies";
 import { IngestProfile, MIN_HEADROOM_FACTOR, ingestProfileTags, shardsFor } from "./sizing";
 
 export const STREAM_MODES = ["provisioned", "onDemand"] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];
+
+/** Key prefix of the lake's server access logs in the access-log bucket. */
+export const LAKE_ACCESS_LOG_PREFIX = "lake/";
 
 /** Ages (days) at which lake objects move to cheaper storage and expire. */
 export interface LakeLifecycle {
@@ -13,8 +16,10 @@ export interface LakeLifecycle {
     /** @default 90 */
     readonly glacierAfterDays?: number;
     readonly expireAfterDays: number;
-    /** Days an overwritten or deleted version is kept. @default 30 */
+    /** Days an overwritten or deleted version is kept (lake and access logs). @default 30 */
     readonly noncurrentVersionExpireAfterDays?: number;
+    /** Days the lake's server access logs (who read what) are kept. @default 365 */
+    readonly accessLogExpireAfterDays?: number;
 }
 
 /** Kinesis stream, Firehose and the S3 data lake for device telemetry. */
@@ -45,6 +50,8 @@ export class DataPipeline extends pulumi.ComponentResource {
     public readonly retentionHours: number;
     public readonly bucketName: pulumi.Output<string>;
     public readonly bucketArn: pulumi.Output<string>;
+    /** Bucket receiving the lake's server access logs under LAKE_ACCESS_LOG_PREFIX. */
+    public readonly accessLogBucketName: pulumi.Output<string>;
     public readonly keyArn: pulumi.Output<string>;
     public readonly deliveryStreamName: pulumi.Output<string>;
     public readonly bufferingIntervalSeconds: number;
@@ -65,6 +72,7 @@ export class DataPipeline extends pulumi.ComponentResource {
             infrequentAccessAfterDays: 30,
             glacierAfterDays: 90,
             noncurrentVersionExpireAfterDays: 30,
+            accessLogExpireAfterDays: 365,
             ...args.lifecycle,
         };
         this.validate(args, mode, headroom, retentionHours, lifecycle);
@@ -142,6 +150,65 @@ export class DataPipeline extends pulumi.ComponentResource {
             ],
         }, child);
 
+        // Server access logs of the lake: the telemetry API serves large historical fetches from it, and
+        // who read what is what an incident or a customer's data question needs. They go to a bucket of
+        // their own (a bucket logging to itself logs its own log writes, endlessly), which does not log.
+        const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags }, child);
+        // ACLs off: log delivery is granted by the bucket policy below, and log objects belong to this account.
+        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, {
+            bucket: accessLogs.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, child);
+        const accessLogsPublicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, {
+            bucket: accessLogs.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketVersioning(`${name}-access-logs`, {
+            bucket: accessLogs.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, child);
+        // SSE-S3, not the data key: SSE-S3 is the only default encryption the S3 User Guide supports on a
+        // server access log target (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
+            bucket: accessLogs.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        }, child);
+        // The account comes from the data key's ARN (created in this account), which saves a provider call.
+        const accessLogsPolicy = new aws.s3.BucketPolicy(`${name}-access-logs`, {
+            bucket: accessLogs.id,
+            policy: pulumi
+                .all([accessLogs.arn, bucket.arn, key.arn])
+                .apply(([logArn, lakeArn, keyArn]) => JSON.stringify(accessLogBucketPolicy(logArn, LAKE_ACCESS_LOG_PREFIX, lakeArn, arnAccount(keyArn)))),
+        }, { ...child, dependsOn: [accessLogsPublicAccess] });
+        new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
+            bucket: accessLogs.id,
+            rules: [
+                {
+                    id: "expire-access-logs",
+                    status: "Enabled",
+                    filter: {},
+                    expiration: { days: lifecycle.accessLogExpireAfterDays },
+                    noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionExpireAfterDays },
+                },
+                {
+                    id: "abort-incomplete-uploads",
+                    status: "Enabled",
+                    filter: {},
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+            ],
+        }, child);
+        new aws.s3.BucketLogging(`${name}-lake`, {
+            bucket: bucket.id,
+            targetBucket: accessLogs.id,
+            targetPrefix: LAKE_ACCESS_LOG_PREFIX,
+            // <prefix><account>/<region>/<bucket>/YYYY/MM/DD/...: Athena can prune a query to the days in question.
+            targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+        }, { ...child, dependsOn: [accessLogsPolicy] });
+
         const deliveryLogs = new aws.cloudwatch.LogGroup(`${name}-delivery`, {
             retentionInDays: args.logRetentionDays ?? 30,
             tags,
@@ -188,6 +255,7 @@ export class DataPipeline extends pulumi.ComponentResource {
         this.retentionHours = retentionHours;
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
+        this.accessLogBucketName = accessLogs.bucket;
         this.keyArn = key.arn;
         this.deliveryStreamName = delivery.name;
         this.bufferingIntervalSeconds = bufferingIntervalSeconds;
@@ -198,6 +266,7 @@ export class DataPipeline extends pulumi.ComponentResource {
             streamName: this.streamName,
             streamArn: this.streamArn,
             bucketName: this.bucketName,
+            accessLogBucketName: this.accessLogBucketName,
             deliveryStreamName: this.deliveryStreamName,
         });
     }
@@ -226,6 +295,9 @@ export class DataPipeline extends pulumi.ComponentResource {
         // S3 requires 30 days in Standard before IA, and 30 more before the Glacier transition.
         if (!(lifecycle.infrequentAccessAfterDays >= 30 && lifecycle.glacierAfterDays >= lifecycle.infrequentAccessAfterDays + 30 && lifecycle.expireAfterDays > lifecycle.glacierAfterDays)) {
             fail(`lifecycle must satisfy 30 <= infrequentAccessAfterDays, glacierAfterDays >= infrequentAccessAfterDays + 30, expireAfterDays > glacierAfterDays; got ${lifecycle.infrequentAccessAfterDays}, ${lifecycle.glacierAfterDays}, ${lifecycle.expireAfterDays}`);
+        }
+        if (!Number.isInteger(lifecycle.accessLogExpireAfterDays) || lifecycle.accessLogExpireAfterDays < 1) {
+            fail(`lifecycle.accessLogExpireAfterDays must be a whole number of days, at least 1, got ${lifecycle.accessLogExpireAfterDays}`);
         }
     }
 }

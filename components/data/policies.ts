@@ -74,15 +74,53 @@ export function deliveryPolicy(streamArn: string, bucketArn: string, keyArn: str
 
 /** Refuses plain-HTTP access to the bucket, whoever asks. */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+    return { Version: "2012-10-17", Statement: [denyInsecureTransport(bucketArn)] };
+}
+
+function denyInsecureTransport(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+/**
+ * The access-log bucket's one policy: S3's logging service may write the source bucket's logs under
+ * `prefix`, and nobody may use plain HTTP. Log delivery needs a policy grant rather than ACLs because the
+ * bucket enforces bucket-owner ownership; the source conditions stop another bucket (or account) from
+ * writing into this one through the same service principal. No deny on uploads without an encryption
+ * header: log delivery sends none and would be refused; default encryption covers the objects.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+ */
+export function accessLogBucketPolicy(logBucketArn: string, prefix: string, sourceBucketArn: string, sourceAccount: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: ["s3:*"],
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Sid: "S3ServerAccessLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logging.s3.amazonaws.com" },
+                Action: ["s3:PutObject"],
+                Resource: [`${logBucketArn}/${prefix}*`],
+                Condition: {
+                    ArnLike: { "aws:SourceArn": sourceBucketArn },
+                    StringEquals: { "aws:SourceAccount": sourceAccount },
+                },
+            },
+            denyInsecureTransport(logBucketArn),
+        ],
     };
+}
+
+/** The account field of an ARN (`arn:partition:service:region:account:resource`). */
+export function arnAccount(arn: string): string {
+    const account = arn.split(":")[4];
+    if (!account || !/^\d{12}$/.test(account)) {
+        throw new Error(`ARN ${arn} names no 12-digit account`);
+    }
+    return account;
 }

@@ -75,6 +75,45 @@ export function inlineLoggingTarget(bucket: StackResource): unknown {
     return at(bucket.props, "logging", "targetBucket") ?? at(first(at(bucket.props, "loggings")), "targetBucket");
 }
 
+export interface LogTargets {
+    /** URNs of the stack's buckets that receive server access logs. */
+    urns: Set<string>;
+    /** True when some logging configuration's target could not be identified yet (preview). */
+    unresolved: boolean;
+}
+
+/**
+ * The buckets that receive server access logs: targets of BucketLogging resources and of inline
+ * logging, matched by their known name/id or, when that is unknown in preview, through the property's
+ * recorded dependency. Targets outside the stack are ignored.
+ */
+export function logTargetBuckets(graph: StackGraph): LogTargets {
+    const urns = new Set<string>();
+    let unresolved = false;
+    const add = (target: StackResource | Unknown | undefined) => {
+        if (target === UNKNOWN) {
+            unresolved = true;
+        } else if (target !== undefined) {
+            urns.add(target.urn);
+        }
+    };
+    for (const logging of graph.ofType(...BUCKET_PART_TYPES.logging)) {
+        add(graph.resolve(at(logging.props, "targetBucket"), BUCKET_TYPES, logging, "targetBucket"));
+    }
+    for (const bucket of graph.ofType(...BUCKET_TYPES)) {
+        const target = inlineLoggingTarget(bucket);
+        if (target !== undefined) {
+            add(graph.resolve(target, BUCKET_TYPES, bucket, at(bucket.props, "logging") !== undefined ? "logging" : "loggings"));
+        }
+    }
+    return { urns, unresolved };
+}
+
+/** Whether `bucket` receives server access logs; UNKNOWN while some target is not identified yet. */
+export function isLogTarget(bucket: StackResource, targets: LogTargets): boolean | Unknown {
+    return targets.urns.has(bucket.urn) ? true : targets.unresolved ? UNKNOWN : false;
+}
+
 const isKms = (alg: unknown) => alg === "aws:kms" || alg === "aws:kms:dsse";
 
 /** True when a statement denies any request made without TLS. */
@@ -95,20 +134,31 @@ export function deniesInsecureTransport(policy: unknown): boolean | Unknown {
 
 const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
-/** Violations for one bucket; checks whose inputs are unknown or unresolved are skipped. */
-export function bucketViolations(view: BucketView, unresolved: ReadonlySet<BucketPart>): string[] {
+/**
+ * Violations for one bucket; checks whose inputs are unknown or unresolved are skipped.
+ * `logTarget`: whether the bucket receives server access logs. The S3 User Guide supports only SSE-S3
+ * default encryption on such a target (enable-server-access-logging.html), so "AES256" is accepted there
+ * besides SSE-KMS, and also while that is still unknown; every other requirement applies unchanged.
+ */
+export function bucketViolations(view: BucketView, unresolved: ReadonlySet<BucketPart>, logTarget: boolean | Unknown): string[] {
     const b = view.bucket;
     const out: string[] = [];
     const n = `S3 bucket '${b.name}'`;
 
     const separateSse = view.parts.encryption.map(p => at(first(listAt(p.props, "rules")), "applyServerSideEncryptionByDefault", "sseAlgorithm"));
     const inlineSse = inlineSseAlgorithm(b);
+    const acceptable = (alg: unknown) => isKms(alg) || (alg === "AES256" && logTarget !== false);
     if (![inlineSse, ...separateSse].some(isUnknown)) {
-        const badSeparate = separateSse.filter(a => !isKms(a));
+        const badSeparate = separateSse.filter(a => !acceptable(a));
+        const found = (algs: unknown[]) => algs.map(a => JSON.stringify(a ?? "unset")).join(", ");
         if (badSeparate.length > 0) {
-            out.push(`${n} default encryption is ${badSeparate.map(a => JSON.stringify(a ?? "unset")).join(", ")}; it must be SSE-KMS ("aws:kms").`);
-        } else if (separateSse.length === 0 && !isKms(inlineSse) && !unresolved.has("encryption")) {
-            out.push(`${n} has no SSE-KMS default encryption (found ${JSON.stringify(inlineSse ?? "none")}); add a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms".`);
+            out.push(logTarget === true
+                ? `${n} default encryption is ${found(badSeparate)}; as a server access log target it must be SSE-S3 ("AES256") or SSE-KMS ("aws:kms").`
+                : `${n} default encryption is ${found(badSeparate)}; it must be SSE-KMS ("aws:kms").`);
+        } else if (separateSse.length === 0 && !acceptable(inlineSse) && !unresolved.has("encryption")) {
+            out.push(logTarget === true
+                ? `${n} has no default encryption (found ${JSON.stringify(inlineSse ?? "none")}); as a server access log target add a BucketServerSideEncryptionConfiguration with sseAlgorithm "AES256".`
+                : `${n} has no SSE-KMS default encryption (found ${JSON.stringify(inlineSse ?? "none")}); add a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms".`);
         }
     }
 
@@ -150,12 +200,14 @@ export function bucketViolations(view: BucketView, unresolved: ReadonlySet<Bucke
 export function s3BucketBaselinePolicy(): StackValidationPolicy {
     return {
         name: "s3-bucket-baseline",
-        description: "S3 buckets: SSE-KMS default encryption, versioning Enabled, all four public access block settings, and a TLS-only bucket policy (inline or separate resources).",
+        description: "S3 buckets: SSE-KMS default encryption (SSE-S3 allowed on server access log targets), versioning Enabled, all four public access block settings, and a TLS-only bucket policy (inline or separate resources).",
         enforcementLevel: "mandatory",
         validateStack: (args, reportViolation) => {
-            const { buckets, unresolved } = correlateBuckets(new StackGraph(fromPolicyResources(args.resources)));
+            const graph = new StackGraph(fromPolicyResources(args.resources));
+            const { buckets, unresolved } = correlateBuckets(graph);
+            const targets = logTargetBuckets(graph);
             for (const view of buckets) {
-                for (const message of bucketViolations(view, unresolved)) {
+                for (const message of bucketViolations(view, unresolved, isLogTarget(view.bucket, targets))) {
                     reportViolation(message, view.bucket.urn);
                 }
             }
@@ -171,17 +223,13 @@ export function s3AccessLoggingPolicy(): StackValidationPolicy {
         validateStack: (args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
             const { buckets, unresolved } = correlateBuckets(graph);
-            const targets = new Set<unknown>([
-                ...buckets.map(v => inlineLoggingTarget(v.bucket)),
-                ...graph.ofType(...BUCKET_PART_TYPES.logging).map(l => at(l.props, "targetBucket")),
-            ]);
-            if (targets.has(UNKNOWN) || [...targets].some(isUnknown)) {
+            const targets = logTargetBuckets(graph);
+            if (targets.unresolved) {
                 return;
             }
             for (const view of buckets) {
                 const b = view.bucket;
-                const isTarget = [at(b.props, "bucket"), at(b.props, "id")].some(id => id !== undefined && targets.has(id));
-                if (isTarget || view.parts.logging.length > 0 || inlineLoggingTarget(b) !== undefined || unresolved.has("logging")) {
+                if (targets.urns.has(b.urn) || view.parts.logging.length > 0 || inlineLoggingTarget(b) !== undefined || unresolved.has("logging")) {
                     continue;
                 }
                 reportViolation(`S3 bucket '${b.name}' has no server access logging; add a BucketLogging resource targeting the log bucket.`, b.urn);

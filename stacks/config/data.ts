@@ -27,6 +27,8 @@ const lakeSchema = strictObject({
     glacierAfterDays: intBetween(31, 3650).default(90),
     expireAfterDays: intBetween(32, 36500),
     noncurrentVersionExpireAfterDays: intBetween(1, 3650).default(30),
+    /** Server access logs of the lake (who read what); an incident or a customer question looks back this far. */
+    accessLogExpireAfterDays: intBetween(1, 3650).default(365),
 }).superRefine((lake, ctx) => {
     // S3 refuses a Glacier transition less than 30 days after the Standard-IA one.
     if (lake.glacierAfterDays < lake.infrequentAccessAfterDays + 30) {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
-import { RecordedResource, runPlatformProgram } from "../../tools/mockProgram";
-import { one, runStack, withConfig } from "../util";
+import { DataPipeline } from "../../components/data/DataPipeline";
+import { RecordedResource, recordProgram, runPlatformProgram } from "../../tools/mockProgram";
+import { ofType, one, runStack, withConfig } from "../util";
 
 describe("DataPipeline", () => {
     let prod: RecordedResource[];
@@ -84,18 +85,18 @@ describe("DataPipeline", () => {
 
     describe("data lake bucket", () => {
         it("versions objects", () => {
-            assert.deepEqual(one(prod, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
+            assert.deepEqual(one(prod, "aws:s3/bucketVersioning:BucketVersioning", "-lake").inputs.versioningConfiguration, { status: "Enabled" });
         });
 
         it("encrypts with SSE-KMS and a bucket key", () => {
-            const [rule] = one(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules;
+            const [rule] = one(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-lake").inputs.rules;
             assert.equal(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
             assert.match(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId, /:key\//);
             assert.equal(rule.bucketKeyEnabled, true);
         });
 
         it("blocks all four kinds of public access", () => {
-            const block = one(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+            const block = one(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-lake").inputs;
             assert.deepEqual(
                 [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
                 [true, true, true, true],
@@ -103,19 +104,105 @@ describe("DataPipeline", () => {
         });
 
         it("denies requests without TLS", () => {
-            const policy = JSON.parse(one(prod, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+            const policy = JSON.parse(one(prod, "aws:s3/bucketPolicy:BucketPolicy", "-lake").inputs.policy);
             assert.deepEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
             assert.equal(policy.Statement[0].Effect, "Deny");
         });
 
         it("moves objects to cheaper classes, expires them per environment and aborts stale uploads", () => {
-            const rules = one(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
+            const rules = one(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lake").inputs.rules;
             const tiering = rules.find((r: any) => r.id === "tier-and-expire");
             assert.deepEqual(tiering.transitions, [{ days: 30, storageClass: "STANDARD_IA" }, { days: 90, storageClass: "GLACIER_IR" }]);
             assert.deepEqual(tiering.expiration, { days: 1095 });
             assert.ok(rules.some((r: any) => r.abortIncompleteMultipartUpload?.daysAfterInitiation === 7));
-            const stagingRules = one(staging, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
+            const stagingRules = one(staging, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lake").inputs.rules;
             assert.deepEqual(stagingRules.find((r: any) => r.id === "tier-and-expire").expiration, { days: 90 });
+        });
+    });
+
+    describe("access-log bucket", () => {
+        const LOGS = "-access-logs";
+        let lake: RecordedResource;
+        let logs: RecordedResource;
+        before(() => {
+            lake = one(prod, "aws:s3/bucket:Bucket", "-lake");
+            logs = one(prod, "aws:s3/bucket:Bucket", LOGS);
+        });
+
+        it("is a child of the pipeline named after it, tagged like the lake", () => {
+            assert.equal(logs.name, "iot-platform-prod-data-access-logs");
+            assert.equal(logs.parent, lake.parent);
+            assert.deepEqual(logs.inputs.tags, lake.inputs.tags);
+        });
+
+        it("receives the lake's server access logs, date-partitioned under lake/", () => {
+            const logging = one(prod, "aws:s3/bucketLogging:BucketLogging");
+            assert.equal(logging.name, "iot-platform-prod-data-lake");
+            assert.equal(logging.inputs.bucket, lake.outputs.id);
+            assert.equal(logging.inputs.targetBucket, logs.outputs.id);
+            assert.equal(logging.inputs.targetPrefix, "lake/");
+            assert.deepEqual(logging.inputs.targetObjectKeyFormat, { partitionedPrefix: { partitionDateSource: "EventTime" } });
+            assert.equal(logging.inputs.targetGrants, undefined, "ACLs are disabled on the target; grants would be rejected");
+        });
+
+        it("does not log to itself or anywhere else", () => {
+            assert.equal(ofType(prod, "aws:s3/bucketLogging:BucketLogging").filter((l) => l.inputs.bucket === logs.outputs.id).length, 0);
+        });
+
+        it("encrypts with SSE-S3, the only default encryption S3 supports on a log target", () => {
+            const [rule] = one(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", LOGS).inputs.rules;
+            assert.deepEqual(rule.applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
+        });
+
+        it("blocks all four kinds of public access, versions objects and disables ACLs", () => {
+            const block = one(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", LOGS).inputs;
+            assert.deepEqual(
+                [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+                [true, true, true, true],
+            );
+            assert.deepEqual(one(prod, "aws:s3/bucketVersioning:BucketVersioning", LOGS).inputs.versioningConfiguration, { status: "Enabled" });
+            assert.deepEqual(one(prod, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", LOGS).inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+        });
+
+        it("has one policy: the logging service writes lake/ for the lake of this account only, and TLS is required", () => {
+            const policy = JSON.parse(one(prod, "aws:s3/bucketPolicy:BucketPolicy", LOGS).inputs.policy);
+            const [grant, tls] = policy.Statement;
+            assert.equal(policy.Statement.length, 2);
+            assert.deepEqual(grant.Principal, { Service: "logging.s3.amazonaws.com" });
+            assert.equal(grant.Effect, "Allow");
+            assert.deepEqual(grant.Action, ["s3:PutObject"]);
+            assert.deepEqual(grant.Resource, [`${logs.outputs.arn}/lake/*`]);
+            assert.deepEqual(grant.Condition, {
+                ArnLike: { "aws:SourceArn": lake.outputs.arn },
+                StringEquals: { "aws:SourceAccount": "123456789012" },
+            });
+            assert.equal(tls.Effect, "Deny");
+            assert.deepEqual(tls.Condition, { Bool: { "aws:SecureTransport": "false" } });
+            assert.deepEqual(tls.Resource, [logs.outputs.arn, `${logs.outputs.arn}/*`]);
+        });
+
+        it("expires logs per environment, with their old versions, and aborts stale uploads", () => {
+            const rules = one(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", LOGS).inputs.rules;
+            const expire = rules.find((r: any) => r.id === "expire-access-logs");
+            assert.deepEqual(expire.expiration, { days: 365 });
+            assert.deepEqual(expire.noncurrentVersionExpiration, { noncurrentDays: 30 });
+            assert.ok(rules.some((r: any) => r.abortIncompleteMultipartUpload?.daysAfterInitiation === 7));
+            const stagingRules = one(staging, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", LOGS).inputs.rules;
+            assert.deepEqual(stagingRules.find((r: any) => r.id === "expire-access-logs").expiration, { days: 90 });
+        });
+
+        it("refuses an expiry under one day, naming the field", async () => {
+            const ingest = { devices: 10, messagesPerDevicePerMinute: 1, averageMessageBytes: 100, peakFactor: 1 };
+            await assert.rejects(
+                recordProgram(() => new DataPipeline("t", { ingest, lifecycle: { expireAfterDays: 365, accessLogExpireAfterDays: 0 }, tags: {} })),
+                /lifecycle\.accessLogExpireAfterDays must be a whole number of days, at least 1, got 0/,
+            );
+        });
+
+        it("keeps logs 365 days when the stack does not say", async () => {
+            const run = await runPlatformProgram(withConfig("prod", "data", (c) => { delete c.value.lake.accessLogExpireAfterDays; }));
+            const rules = one(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", LOGS).inputs.rules;
+            assert.deepEqual(rules.find((r: any) => r.id === "expire-access-logs").expiration, { days: 365 });
         });
     });
 

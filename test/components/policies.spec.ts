@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { irsaRoleNamePrefix, irsaTrustPolicy } from "../../components/cluster/irsa";
-import { PolicyDocument, deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "../../components/data/policies";
+import { PolicyDocument, accessLogBucketPolicy, arnAccount, deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "../../components/data/policies";
 
 const STREAM = "arn:aws:kinesis:us-east-1:123456789012:stream/telemetry";
 const BUCKET = "arn:aws:s3:::lake";
@@ -50,6 +50,29 @@ describe("data-path IAM documents", () => {
         assert.equal(statement.Effect, "Deny");
         assert.deepEqual(statement.Condition, { Bool: { "aws:SecureTransport": "false" } });
         assert.deepEqual(statement.Resource, [BUCKET, `${BUCKET}/*`]);
+    });
+
+    describe("access-log bucket policy", () => {
+        const LOGS = "arn:aws:s3:::lake-logs";
+        const doc = accessLogBucketPolicy(LOGS, "lake/", BUCKET, "123456789012");
+
+        it("lets only S3's logging service put objects, under the prefix, for this source bucket and account", () => {
+            const grant = doc.Statement.find((s) => s.Effect === "Allow")!;
+            assert.deepEqual(grant.Principal, { Service: "logging.s3.amazonaws.com" });
+            assert.deepEqual(grant.Action, ["s3:PutObject"]);
+            assert.deepEqual(grant.Resource, [`${LOGS}/lake/*`]);
+            assert.deepEqual(grant.Condition, { ArnLike: { "aws:SourceArn": BUCKET }, StringEquals: { "aws:SourceAccount": "123456789012" } });
+        });
+
+        it("also denies every request without TLS, in the same document", () => {
+            assert.deepEqual(doc.Statement.filter((s) => s.Effect === "Deny"), tlsOnlyBucketPolicy(LOGS).Statement);
+            assert.equal(doc.Statement.length, 2);
+        });
+    });
+
+    it("reads the account from an ARN, refusing one without", () => {
+        assert.equal(arnAccount(KEY), "123456789012");
+        assert.throws(() => arnAccount(BUCKET), /names no 12-digit account/);
     });
 });
 

@@ -20,6 +20,7 @@ describe("stack configuration", () => {
             assert.equal(config.cluster.serviceCidr, "172.20.0.0/16");
             assert.equal(config.network.natGateways, "perAz");
             assert.equal(config.data.stream.retentionHours, 168);
+            assert.equal(config.data.lake.accessLogExpireAfterDays, 365);
             assert.deepEqual(config.tags, { Environment: "prod", Project: "iot-platform", CostCenter: "iot-platform", ManagedBy: "pulumi" });
         });
 
@@ -29,6 +30,7 @@ describe("stack configuration", () => {
             assert.equal(config.network.natGateways, "single");
             assert.equal(config.cluster.nodes.max, 3);
             assert.equal(config.data.stream.retentionHours, 48);
+            assert.equal(config.data.lake.accessLogExpireAfterDays, 90);
         });
 
         it("fills defaults for optional keys left out", () => {
@@ -153,6 +155,15 @@ describe("stack configuration", () => {
 
         it("expiry before the Glacier transition", () => {
             assertRejected(withConfig("prod", "data", (c) => { c.value.lake.expireAfterDays = 80; }), "iot-platform:data.lake.expireAfterDays", /later than glacierAfterDays \(90\)/);
+        });
+
+        it("an access-log expiry that is not a whole number of days from 1 to 3650", () => {
+            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogExpireAfterDays = 0; }), "iot-platform:data.lake.accessLogExpireAfterDays", /from 1 to 3650 \(got 0\)/);
+            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogExpireAfterDays = 30.5; }), "iot-platform:data.lake.accessLogExpireAfterDays", /whole number from 1 to 3650/);
+        });
+
+        it("a typo in the access-log expiry key, listing the lake's keys", () => {
+            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogsExpireAfterDays = 365; }), "iot-platform:data.lake", /unknown key "accessLogsExpireAfterDays"; allowed keys: .*accessLogExpireAfterDays/);
         });
 
         it("a retention period CloudWatch does not offer", () => {

@@ -215,13 +215,33 @@ export function platformStack(s: StackShape): StackResource[] {
             "iot:ingest:averageMessageBytes": "1024", "iot:ingest:peakFactor": "2",
         },
     }, data));
-    add(res("aws:s3/bucket:Bucket", "data-lake", { bucket: "lake", id: "lake", tags }, data));
-    add(res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-lake",
-        { bucket: "lake", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:key/data" } }] }, data));
-    add(res("aws:s3/bucketVersioning:BucketVersioning", "data-lake", { bucket: "lake", versioningConfiguration: { status: "Enabled" } }, data));
-    add(res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-lake",
-        { bucket: "lake", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, data));
-    add(res("aws:s3/bucketPolicy:BucketPolicy", "data-lake", { bucket: "lake", policy: JSON.stringify(TLS_ONLY_POLICY) }, data));
+    // The lake and the bucket receiving its server access logs. In a real preview (first deployment) bucket
+    // names, ids and ARN-derived policies are unknown; the configuration resources reach their bucket
+    // through the recorded property dependencies.
+    const bucket = (name: string, physical: string) => add(res("aws:s3/bucket:Bucket", name,
+        s.realPreview ? { bucket: UNKNOWN, id: UNKNOWN, arn: UNKNOWN, tags } : { bucket: physical, id: physical, tags }, data));
+    const part = (type: string, of: StackResource, props: Record<string, unknown>, refs: Record<string, StackResource> = {}) => {
+        const all = { bucket: of, ...refs };
+        if (!s.realPreview) {
+            return add(res(type, of.name, { ...Object.fromEntries(Object.entries(all).map(([k, b]) => [k, b.props.bucket])), ...props }, data));
+        }
+        return add(res(type, of.name, { ...Object.fromEntries(Object.keys(all).map(k => [k, UNKNOWN])), ...props }, data,
+            { propertyDependencies: Object.fromEntries(Object.entries(all).map(([k, b]) => [k, [b.urn]])) }));
+    };
+    const publicAccessBlock = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+    const lake = bucket("data-lake", "lake");
+    part("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", lake,
+        { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:key/data" } }] });
+    part("aws:s3/bucketVersioning:BucketVersioning", lake, { versioningConfiguration: { status: "Enabled" } });
+    part("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", lake, publicAccessBlock);
+    part("aws:s3/bucketPolicy:BucketPolicy", lake, { policy: s.realPreview ? UNKNOWN : JSON.stringify(TLS_ONLY_POLICY) });
+    const logs = bucket("data-access-logs", "lake-logs");
+    part("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", logs,
+        { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+    part("aws:s3/bucketVersioning:BucketVersioning", logs, { versioningConfiguration: { status: "Enabled" } });
+    part("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", logs, publicAccessBlock);
+    part("aws:s3/bucketPolicy:BucketPolicy", logs, { policy: s.realPreview ? UNKNOWN : JSON.stringify(ACCESS_LOG_BUCKET_POLICY) });
+    part("aws:s3/bucketLogging:BucketLogging", lake, { targetPrefix: "lake/" }, { targetBucket: logs });
     add(res("aws:cloudwatch/logGroup:LogGroup", "data-delivery", { retentionInDays: 30, tags }, data));
     add(res("aws:cloudwatch/logStream:LogStream", "data-delivery", {}, data));
     add(res("aws:iam/role:Role", "data-delivery", { assumeRolePolicy: "{}", tags }, data));
@@ -244,6 +264,23 @@ export const TLS_ONLY_POLICY = {
         Resource: ["arn:aws:s3:::lake", "arn:aws:s3:::lake/*"],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
     }],
+};
+
+/** The access-log bucket's policy as the program writes it: the logging service's grant and the TLS deny. */
+export const ACCESS_LOG_BUCKET_POLICY = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Sid: "S3ServerAccessLogDelivery", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: ["s3:PutObject"],
+            Resource: ["arn:aws:s3:::lake-logs/lake/*"],
+            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::lake" }, StringEquals: { "aws:SourceAccount": "123456789012" } },
+        },
+        {
+            Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["s3:*"],
+            Resource: ["arn:aws:s3:::lake-logs", "arn:aws:s3:::lake-logs/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+    ],
 };
 
 /** Returns a copy of `resources` with `patch` applied to the props of the resource named `name`. */

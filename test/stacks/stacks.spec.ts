@@ -19,6 +19,7 @@ const UNTAGGABLE = new Set([
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLogging:BucketLogging",
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:sns/topicPolicy:TopicPolicy",
 ]);
