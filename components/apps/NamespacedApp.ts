@@ -2,7 +2,20 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../cluster/Cluster";
-import { AppSpec, DATA_ACCESS, DataAccess, DNS_LABEL, EXPOSURES, imagePinProblem, RESERVED_NAMESPACES, resolveApp, ResolvedApp, sourceCidrProblem } from "./app";
+import {
+    AppSpec,
+    certificateArnProblem,
+    certificateRegionProblem,
+    DATA_ACCESS,
+    DataAccess,
+    DNS_LABEL,
+    EXPOSURES,
+    imagePinProblem,
+    RESERVED_NAMESPACES,
+    resolveApp,
+    ResolvedApp,
+    sourceCidrProblem,
+} from "./app";
 import { AppPeers, NO_PEERS } from "./catalog";
 import { GuardedNamespace } from "./GuardedNamespace";
 import { quotaFor } from "./sizing";
@@ -55,7 +68,7 @@ export class NamespacedApp extends pulumi.ComponentResource {
         super("iot:apps:NamespacedApp", name, {}, opts);
 
         const app = resolveApp(args.app, args.vpcCidr);
-        this.validate(app);
+        this.validate(app, args.region);
         const peers = args.peers ?? NO_PEERS;
         const child = { parent: this, provider: args.provider };
 
@@ -100,7 +113,7 @@ export class NamespacedApp extends pulumi.ComponentResource {
     }
 
     /** The config loader checks the same rules with key names; this guards direct use of the component. */
-    private validate(app: ResolvedApp): void {
+    private validate(app: ResolvedApp, region: string): void {
         const fail = (message: string): never => {
             throw new pulumi.ResourceError(`app ${app.name}: ${message}`, this);
         };
@@ -139,6 +152,18 @@ export class NamespacedApp extends pulumi.ComponentResource {
             const problem = sourceCidrProblem(cidr);
             if (problem) {
                 fail(`allowedSourceCidrs "${cidr}" ${problem}`);
+            }
+        }
+        if (app.exposure === "public" && app.tls === undefined) {
+            fail("tls is required for exposure public: the internet-facing load balancer must not serve plain HTTP");
+        }
+        if (app.exposure === "cluster" && app.tls !== undefined) {
+            fail("tls applies only to exposure internal or public: a cluster app has no load balancer");
+        }
+        if (app.tls !== undefined) {
+            const problem = certificateArnProblem(app.tls.certificateArn) ?? certificateRegionProblem(app.tls.certificateArn, region);
+            if (problem) {
+                fail(`tls.certificateArn "${app.tls.certificateArn}" ${problem}`);
             }
         }
         const unknown = app.dataAccess.filter((kind) => !(DATA_ACCESS as readonly string[]).includes(kind));

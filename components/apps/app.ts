@@ -25,6 +25,15 @@ export interface ImageRef {
     readonly digest?: string;
 }
 
+/**
+ * TLS on the app's load balancer: the NLB terminates it with an ACM certificate and forwards plain
+ * TCP to the node port, so the pods keep serving HTTP on their container port.
+ */
+export interface AppTls {
+    /** `arn:aws:acm:<region>:<account>:certificate/<uuid>`, in the stack's region (an NLB uses ACM certificates of its own region only). */
+    readonly certificateArn: string;
+}
+
 /** Per-container requests and the memory limit. No CPU limit: CFS throttling hurts latency more than a noisy neighbour does, and requests already guarantee each app its share. */
 export interface ContainerResources {
     readonly cpuMillis: number;
@@ -54,6 +63,8 @@ export interface AppSpec {
      * @default [the VPC CIDR] for an internal app, [] otherwise
      */
     readonly allowedSourceCidrs?: readonly string[];
+    /** TLS on the load balancer; required for `public`, optional for `internal`, not for `cluster`. @default none */
+    readonly tls?: AppTls;
     /** Data path permissions granted through IRSA. @default [] */
     readonly dataAccess?: readonly DataAccess[];
     /** Names of catalog apps allowed to call this one. @default [] */
@@ -72,7 +83,8 @@ export interface AppSpec {
     readonly scratchMiB?: number;
 }
 
-export type ResolvedApp = Required<AppSpec>;
+/** Every default applied; `tls` stays optional because it has no default (an app without it listens on plain TCP). */
+export type ResolvedApp = Required<Omit<AppSpec, "tls">> & { readonly tls: AppTls | undefined };
 
 export const APP_DEFAULTS = {
     exposure: "cluster" as Exposure,
@@ -95,6 +107,7 @@ export function resolveApp(app: AppSpec, vpcCidr: string): ResolvedApp {
         ...app,
         exposure,
         allowedSourceCidrs: app.allowedSourceCidrs ?? (exposure === "internal" ? [vpcCidr] : []),
+        tls: app.tls,
         dataAccess: app.dataAccess ?? APP_DEFAULTS.dataAccess,
         allowFrom: app.allowFrom ?? APP_DEFAULTS.allowFrom,
         autoscaling: app.autoscaling ?? APP_DEFAULTS.autoscaling,
@@ -138,6 +151,39 @@ export function sourceCidrProblem(cidr: string): string | undefined {
         return "must not be 0.0.0.0/0: list the device networks";
     }
     return undefined;
+}
+
+/**
+ * An ACM certificate ARN: partition (aws, aws-cn, aws-us-gov, ...), region (captured), 12-digit
+ * account and the certificate's UUID.
+ */
+export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Why `arn` is not an ACM certificate ARN, or undefined when it is. ACM only: the legacy controller
+ * would also pass an IAM server certificate to the listener, but ACM certificates renew themselves.
+ */
+export function certificateArnProblem(arn: string): string | undefined {
+    const service = /^arn:[^:]+:([^:]*):/.exec(arn)?.[1];
+    if (service !== undefined && service !== "acm") {
+        return `must be an ACM certificate ARN (service acm), not one of ${service}: request or import the certificate in ACM`;
+    }
+    if (!ACM_CERTIFICATE_ARN.test(arn)) {
+        return "must be an ACM certificate ARN like arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>";
+    }
+    return undefined;
+}
+
+/**
+ * Why the certificate at `arn` (a valid ACM ARN) cannot serve a load balancer in `region`, or
+ * undefined when it can: a load balancer uses ACM certificates of its own region only.
+ */
+export function certificateRegionProblem(arn: string, region: string): string | undefined {
+    const certificateRegion = ACM_CERTIFICATE_ARN.exec(arn)?.[1];
+    if (certificateRegion === undefined || certificateRegion === region) {
+        return undefined;
+    }
+    return `is in ${certificateRegion}, but the load balancer can only use an ACM certificate of its own region, aws:region ${region}`;
 }
 
 /** `repo:tag`, `repo@digest` or `repo:tag@digest`. */

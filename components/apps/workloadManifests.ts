@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { Exposure, imageReference, ResolvedApp } from "./app";
+import { AppTls, Exposure, imageReference, ResolvedApp } from "./app";
 import { NAMESPACE_NAME_LABEL } from "./namespaceManifests";
 import { minAvailableFor, ROLLOUT_SURGE, shutdownFor } from "./sizing";
 
@@ -13,8 +13,17 @@ export const SERVICE_MONITOR_LABELS: Readonly<Record<string, string>> = { releas
 export const MONITORING_NAMESPACE = "monitoring";
 /** UID/GID the containers run as; any non-zero id satisfies `runAsNonRoot`. */
 export const APP_USER_ID = 10001;
-/** Port every app's Service listens on; it forwards to the container's `http` port. */
+/** Port an app's Service listens on without TLS; it forwards to the container's `http` port. */
 export const SERVICE_PORT = 80;
+/** Port of a Service whose load balancer terminates TLS; it forwards to the same container port. */
+export const TLS_SERVICE_PORT = 443;
+/**
+ * TLS 1.3 and 1.2 only, forward-secret ciphers: AWS's recommended policy for TLS listeners
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html).
+ * Without the annotation the controller creates the listener through the API, whose default is
+ * ELBSecurityPolicy-2016-08 (TLS 1.0 and up).
+ */
+export const TLS_NEGOTIATION_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const PORT_NAME = "http";
 const SCRATCH_MOUNT = "/tmp";
 /**
@@ -177,14 +186,30 @@ export function deploymentManifest(
     };
 }
 
+/**
+ * The legacy controller's TLS settings for an NLB (k8s.io/cloud-provider-aws, `EnsureLoadBalancer`):
+ * with `ssl-cert` set, each port listed in `ssl-ports` gets a TLS listener with that certificate and
+ * the `ssl-negotiation-policy`. The target group stays TCP to the node port (it becomes TLS only with
+ * `backend-protocol: ssl`), so TLS ends at the NLB and the pods keep serving plain HTTP.
+ */
+export function tlsAnnotations(tls: AppTls): Record<string, string> {
+    return {
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": tls.certificateArn,
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TLS_SERVICE_PORT),
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_NEGOTIATION_POLICY,
+    };
+}
+
 export function serviceManifest(app: ResolvedApp, namespace: pulumi.Input<string>): k8s.core.v1.ServiceArgs {
+    // Only a load-balanced app has `tls` (the config loader and NamespacedApp refuse it on a cluster app).
     const annotations = LOAD_BALANCER_ANNOTATIONS[app.exposure];
+    const tls = app.tls;
     return {
         metadata: {
             name: app.name,
             namespace,
             labels: appLabels(app),
-            annotations: annotations === undefined ? undefined : { ...annotations },
+            annotations: annotations === undefined ? undefined : { ...annotations, ...(tls ? tlsAnnotations(tls) : {}) },
         },
         spec: {
             type: app.exposure === "cluster" ? "ClusterIP" : "LoadBalancer",
@@ -193,7 +218,9 @@ export function serviceManifest(app: ResolvedApp, namespace: pulumi.Input<string
             // address). Without them it opens the node port to 0.0.0.0/0.
             loadBalancerSourceRanges: app.exposure === "internal" ? [...app.allowedSourceCidrs] : undefined,
             selector: selectorLabels(app),
-            ports: [{ name: PORT_NAME, port: SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
+            // Named for what the pods speak: the NLB hands them plain HTTP, and the ServiceMonitor
+            // selects this name to scrape the pods directly, never through the load balancer.
+            ports: [{ name: PORT_NAME, port: tls ? TLS_SERVICE_PORT : SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
         },
     };
 }

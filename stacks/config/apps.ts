@@ -1,6 +1,9 @@
 /** The application catalog (`iot-platform:apps`): one entry per service on the shared cluster. */
 import { z } from "zod";
 import {
+    APP_DEFAULTS,
+    certificateArnProblem,
+    certificateRegionProblem,
     DATA_ACCESS,
     DNS_LABEL,
     EXPOSURES,
@@ -70,6 +73,16 @@ const sourceCidr = z.string().superRefine((cidr, ctx) => {
     }
 });
 
+const tlsSchema = strictObject({
+    // The region must equal aws:region, which this schema cannot see: `appsCertificateRegionProblems` checks it.
+    certificateArn: z.string().superRefine((arn, ctx) => {
+        const problem = certificateArnProblem(arn);
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
+    }),
+});
+
 const appSchema = strictObject({
     name: dnsLabel,
     namespace: dnsLabel.refine((ns) => !(RESERVED_NAMESPACES as readonly string[]).includes(ns), {
@@ -84,6 +97,7 @@ const appSchema = strictObject({
         .min(1, { error: "must list at least one network; leave the key out for the VPC range only" })
         .refine((cidrs) => new Set(cidrs).size === cidrs.length, { error: "must not repeat a network" })
         .optional(),
+    tls: tlsSchema.optional(),
     dataAccess: z
         .array(oneOf(DATA_ACCESS))
         .refine((kinds) => new Set(kinds).size === kinds.length, { error: "must not repeat a kind" })
@@ -105,6 +119,16 @@ const appSchema = strictObject({
                 ? "applies only to exposure internal: a public app's load balancer is open to the internet"
                 : "applies only to exposure internal: a cluster app has no load balancer",
         });
+    }
+    if (app.exposure === "public" && app.tls === undefined) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["tls"],
+            message: "required for exposure public: the internet-facing load balancer must not serve plain HTTP; set tls.certificateArn to an ACM certificate of aws:region",
+        });
+    }
+    if ((app.exposure ?? APP_DEFAULTS.exposure) === "cluster" && app.tls !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["tls"], message: "applies only to exposure internal or public: a cluster app has no load balancer" });
     }
 });
 
@@ -140,6 +164,18 @@ export const appsSchema = z
     });
 
 export type AppsConfig = z.infer<typeof appsSchema>;
+
+/**
+ * Certificates outside `region`: a load balancer can only use ACM certificates of its own region.
+ * Returns problems as `key: message (got value)`, keys relative to the project namespace.
+ */
+export function appsCertificateRegionProblems(apps: AppsConfig, region: string): string[] {
+    return apps.flatMap((app, i) => {
+        const arn = app.tls?.certificateArn;
+        const problem = arn === undefined ? undefined : certificateRegionProblem(arn, region);
+        return problem === undefined ? [] : [`apps.${i}.tls.certificateArn: ${problem} (got ${JSON.stringify(arn)})`];
+    });
+}
 
 /**
  * The catalog's worst case (every app at max replicas) against the node group at max size. Returns

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
-import { appsCapacityProblems, appsSchema } from "./apps";
+import { appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
 import { dataSchema } from "./data";
 import { alertingSecret, monitoringSchema } from "./monitoring";
@@ -105,6 +105,7 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
             `${PROJECT}:cluster.serviceCidr: ${config.cluster.serviceCidr} overlaps the VPC range ${config.network.cidr} (${PROJECT}:network.cidr); pick a range outside it`,
         );
     }
+    problems.push(...appsCertificateRegionProblems(config.apps, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
     return problems;
 }

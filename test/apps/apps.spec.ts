@@ -42,6 +42,19 @@ const EXPECTED_EXPOSURE: Readonly<Record<string, Exposure>> = {
 };
 const LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type";
 const LB_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
+/**
+ * Also a product rule: the dashboard (internet) and the gateway (device telemetry) are reached over TLS
+ * only, terminated at their NLB on 443. The certificate is config (a placeholder until replaced); the
+ * listener settings are not.
+ */
+const EXPECTED_TLS: ReadonlySet<string> = new Set(["device-gateway", "web-app"]);
+function tlsAnnotations(certificateArn: string): Record<string, string> {
+    return {
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificateArn,
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    };
+}
 
 /** Registers a case only where it applies. */
 function itWhen(applies: boolean, title: string, fn: () => void): void {
@@ -59,11 +72,13 @@ for (const stack of ["prod", "staging"]) {
         let apps: ResolvedApp[];
         let arns: { stream: string; bucket: string; key: string };
         let vpcCidr: string;
+        let region: string;
 
         before(async () => {
             const run = await runStack(stack);
             resources = run.resources;
             vpcCidr = run.config.network.cidr;
+            region = run.config.region;
             apps = run.config.apps.map((a) => resolveApp(a, vpcCidr));
             arns = {
                 stream: await valueOf(run.platform.data.streamArn),
@@ -257,17 +272,26 @@ for (const stack of ["prod", "staging"]) {
                     assert.ok(pod.terminationGracePeriodSeconds > preStop + app.requestTimeoutSeconds, `${pod.terminationGracePeriodSeconds}s`);
                 });
 
-                it(`exposes its Service as ${EXPECTED_EXPOSURE[name]}, selecting its pods`, () => {
+                it(`exposes its Service as ${EXPECTED_EXPOSURE[name]}${EXPECTED_TLS.has(name) ? " over TLS on 443" : ""}, selecting its pods`, () => {
                     const [service] = inNamespace(resources, K.service, ns);
                     assert.equal(app.exposure, EXPECTED_EXPOSURE[name]);
+                    assert.equal(app.tls !== undefined, EXPECTED_TLS.has(name));
+                    const tls = app.tls === undefined ? {} : tlsAnnotations(app.tls.certificateArn);
                     const expected = {
                         cluster: { type: "ClusterIP", annotations: undefined, loadBalancerSourceRanges: undefined },
-                        internal: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb", [LB_INTERNAL]: "true" }, loadBalancerSourceRanges: [vpcCidr] },
-                        public: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb" }, loadBalancerSourceRanges: undefined },
+                        internal: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb", [LB_INTERNAL]: "true", ...tls }, loadBalancerSourceRanges: [vpcCidr] },
+                        public: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb", ...tls }, loadBalancerSourceRanges: undefined },
                     }[app.exposure];
                     assert.deepEqual({ type: service.spec.type, annotations: service.metadata.annotations, loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges }, expected);
                     assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
-                    assert.deepEqual(service.spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+                    // TLS ends at the NLB: the Service port changes, the pod's port (and its policy) does not.
+                    const port = EXPECTED_TLS.has(name) ? 443 : 80;
+                    assert.deepEqual(service.spec.ports, [{ name: "http", port, targetPort: "http", protocol: "TCP" }]);
+                    assert.deepEqual(pod.containers[0].ports, [{ name: "http", containerPort: app.port, protocol: "TCP" }]);
+                });
+
+                itWhen(EXPECTED_TLS.has(name), "uses an ACM certificate of the stack's region", () => {
+                    assert.match(app.tls!.certificateArn, new RegExp(`^arn:aws:acm:${region}:\\d{12}:certificate/[0-9a-f-]{36}$`));
                 });
 
                 it("autoscales with an autoscaling/v2 HPA on CPU and memory, from at least 2 pods", () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { parsePlatformConfig } from "../../stacks/config";
+import { appsCertificateRegionProblems } from "../../stacks/config/apps";
 import { problemsOf, stackConfig, withConfig } from "../util";
 
 /** The shipped prod catalog with app `index` edited. */
@@ -68,7 +69,7 @@ describe("app catalog config (iot-platform:apps)", () => {
         const config = prodApp(0, (app) => { app.replica = app.replicas; });
         const problems = problemsOf(config);
         assert.equal(problems.length, 1);
-        assert.match(problems[0], /^iot-platform:apps\.0: unknown key "replica"; allowed keys: name, namespace, image, port, exposure, allowedSourceCidrs, dataAccess, allowFrom, replicas,/);
+        assert.match(problems[0], /^iot-platform:apps\.0: unknown key "replica"; allowed keys: name, namespace, image, port, exposure, allowedSourceCidrs, tls, dataAccess, allowFrom, replicas,/);
     });
 
     it("rejects a reserved namespace", () => {
@@ -98,7 +99,8 @@ describe("app catalog config (iot-platform:apps)", () => {
         });
 
         it("rejects the retired `public` flag, pointing to exposure", () => {
-            const config = prodApp(3, (app) => { delete app.exposure; app.public = true; });
+            // An entry written before exposure and tls existed.
+            const config = prodApp(3, (app) => { delete app.exposure; delete app.tls; app.public = true; });
             const problems = problemsOf(config);
             assert.equal(problems.length, 1);
             assert.match(problems[0], /^iot-platform:apps\.3: unknown key "public"; allowed keys: name, namespace, image, port, exposure, /);
@@ -146,6 +148,71 @@ describe("app catalog config (iot-platform:apps)", () => {
         it("rejects a repeated network", () => {
             const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24", "192.168.10.0/24"]; });
             assert.deepEqual(problemsOf(config), ['iot-platform:apps.0.allowedSourceCidrs: must not repeat a network (got ["192.168.10.0/24","192.168.10.0/24"])']);
+        });
+    });
+
+    describe("tls on the load balancer", () => {
+        const certificate = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
+
+        it("accepts an internal app without tls (it keeps plain TCP on port 80)", () => {
+            const config = prodApp(0, (app) => { delete app.tls; });
+            assert.equal(parsePlatformConfig(config).apps[0].tls, undefined);
+        });
+
+        it("rejects a public app without tls", () => {
+            const config = prodApp(3, (app) => { delete app.tls; });
+            assert.deepEqual(problemsOf(config), [
+                "iot-platform:apps.3.tls: required for exposure public: the internet-facing load balancer must not serve plain HTTP; set tls.certificateArn to an ACM certificate of aws:region (required but missing)",
+            ]);
+        });
+
+        it("rejects tls on a cluster app", () => {
+            const config = prodApp(1, (app) => { app.tls = { certificateArn: certificate("us-east-1") }; });
+            assert.deepEqual(problemsOf(config), [
+                `iot-platform:apps.1.tls: applies only to exposure internal or public: a cluster app has no load balancer (got {"certificateArn":"${certificate("us-east-1")}"})`,
+            ]);
+        });
+
+        it("rejects a malformed certificate ARN", () => {
+            const config = prodApp(3, (app) => { app.tls.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/dashboard"; });
+            assert.deepEqual(problemsOf(config), [
+                'iot-platform:apps.3.tls.certificateArn: must be an ACM certificate ARN like arn:aws:acm:<region>:<12-digit account>:certificate/<uuid> (got "arn:aws:acm:us-east-1:123456789012:certificate/dashboard")',
+            ]);
+        });
+
+        it("rejects an ARN that is not an ACM certificate", () => {
+            const config = prodApp(3, (app) => { app.tls.certificateArn = "arn:aws:iam::123456789012:server-certificate/dashboard"; });
+            assert.deepEqual(problemsOf(config), [
+                'iot-platform:apps.3.tls.certificateArn: must be an ACM certificate ARN (service acm), not one of iam: request or import the certificate in ACM (got "arn:aws:iam::123456789012:server-certificate/dashboard")',
+            ]);
+        });
+
+        it("rejects an unknown key in tls", () => {
+            const config = prodApp(3, (app) => { app.tls.policy = "ELBSecurityPolicy-2016-08"; });
+            assert.deepEqual(problemsOf(config), ['iot-platform:apps.3.tls: unknown key "policy"; allowed keys: certificateArn']);
+        });
+
+        it("names a certificate of another region than aws:region, by its key relative to iot-platform", () => {
+            const apps = parsePlatformConfig(stackConfig("prod")).apps;
+            apps[3] = { ...apps[3], tls: { certificateArn: certificate("eu-west-1") } };
+            assert.deepEqual(appsCertificateRegionProblems(apps, "us-east-1"), [
+                `apps.3.tls.certificateArn: is in eu-west-1, but the load balancer can only use an ACM certificate of its own region, aws:region us-east-1 (got "${certificate("eu-west-1")}")`,
+            ]);
+        });
+
+        it("rejects a certificate of another region than aws:region", () => {
+            const config = prodApp(3, (app) => { app.tls.certificateArn = certificate("eu-west-1"); });
+            assert.deepEqual(problemsOf(config), [
+                `iot-platform:apps.3.tls.certificateArn: is in eu-west-1, but the load balancer can only use an ACM certificate of its own region, aws:region us-east-1 (got "${certificate("eu-west-1")}")`,
+            ]);
+        });
+
+        it("finds every shipped certificate in its stack's region", () => {
+            for (const stack of ["prod", "staging"]) {
+                const config = parsePlatformConfig(stackConfig(stack));
+                assert.deepEqual(config.apps.filter((a) => a.tls).map((a) => a.name), ["device-gateway", "web-app"]);
+                assert.deepEqual(appsCertificateRegionProblems(config.apps, config.region), []);
+            }
         });
     });
 

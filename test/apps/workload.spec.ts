@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { AppSpec, imagePinProblem, imageReference, resolveApp } from "../../components/apps/app";
+import { AppSpec, certificateArnProblem, certificateRegionProblem, imagePinProblem, imageReference, resolveApp } from "../../components/apps/app";
 import { resolvePeers } from "../../components/apps/catalog";
 import { minAvailableFor, quotaFor, shutdownFor } from "../../components/apps/sizing";
 import { egressPolicyManifest, ingressPolicyManifest, serviceManifest } from "../../components/apps/workloadManifests";
@@ -71,6 +71,14 @@ describe("app peers", () => {
 
 });
 
+const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+/** The legacy controller's NLB TLS annotations for CERTIFICATE, written out rather than imported. */
+const TLS_ANNOTATIONS = {
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": CERTIFICATE,
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+};
+
 describe("app exposure", () => {
     const deviceSites = ["192.168.10.0/24", "172.20.0.0/16"];
     const service = (edit: Partial<AppSpec>) => JSON.parse(JSON.stringify(serviceManifest(resolved(edit), "api")));
@@ -110,11 +118,51 @@ describe("app exposure", () => {
         assert.deepEqual(policySources(edit)[0].cidrs, [SAMPLE_VPC_CIDR, "192.168.10.0/24"]);
     });
 
-    it("gives a public app an internet-facing NLB with no source ranges and the VPC rule for its node-port traffic", () => {
-        const svc = service({ exposure: "public" });
+    it("gives a public app an internet-facing TLS NLB with no source ranges and the VPC rule for its node-port traffic", () => {
+        const edit: Partial<AppSpec> = { exposure: "public", tls: { certificateArn: CERTIFICATE } };
+        const svc = service(edit);
         assert.equal(svc.spec.type, "LoadBalancer");
-        assert.deepEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
+        assert.deepEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", ...TLS_ANNOTATIONS });
         assert.equal(svc.spec.loadBalancerSourceRanges, undefined);
-        assert.deepEqual(policySources({ exposure: "public" }), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
+        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 443, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(policySources(edit), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
+    });
+
+    it("gives an internal app with tls a TLS listener on 443, while the pods and their policy stay on the container port", () => {
+        const edit: Partial<AppSpec> = { exposure: "internal", tls: { certificateArn: CERTIFICATE } };
+        const svc = service(edit);
+        assert.deepEqual(svc.metadata.annotations, {
+            "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+            "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+            ...TLS_ANNOTATIONS,
+        });
+        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 443, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(svc.spec.loadBalancerSourceRanges, [SAMPLE_VPC_CIDR]);
+        assert.deepEqual(policySources(edit), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
+    });
+
+    it("keeps port 80 without tls", () => {
+        assert.deepEqual(service({ exposure: "internal" }).spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(service({}).spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+    });
+});
+
+describe("load balancer certificates", () => {
+    it("accepts an ACM certificate ARN in any partition", () => {
+        assert.equal(certificateArnProblem(CERTIFICATE), undefined);
+        assert.equal(certificateArnProblem("arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"), undefined);
+    });
+
+    it("refuses malformed and non-ACM ARNs", () => {
+        for (const arn of ["", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "arn:aws:acm:us-east-1:12345:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", `${CERTIFICATE} `]) {
+            assert.match(certificateArnProblem(arn)!, /^must be an ACM certificate ARN like /, arn);
+        }
+        assert.match(certificateArnProblem("arn:aws:iam::123456789012:server-certificate/dashboard")!, /not one of iam/);
+    });
+
+    it("refuses a certificate of another region", () => {
+        assert.equal(certificateRegionProblem(CERTIFICATE, "us-east-1"), undefined);
+        assert.equal(certificateRegionProblem(CERTIFICATE, "us-east-2"),
+            "is in us-east-1, but the load balancer can only use an ACM certificate of its own region, aws:region us-east-2");
     });
 });
