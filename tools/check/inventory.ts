@@ -38,7 +38,7 @@ export function inventory(resources: readonly Resource[]): InventoryGroup[] {
 }
 
 /** Resource types worth a box in the diagram, with how to label them. */
-const KEY_TYPES: Record<string, (rs: Resource[]) => string> = {
+const KEY_TYPES: Record<string, (rs: Resource[], component?: Resource) => string> = {
     "aws:ec2/vpc:Vpc": (rs) => `VPC ${rs[0].properties.cidrBlock ?? ""}`,
     "aws:ec2/subnet:Subnet": (rs) => `${rs.length} subnets`,
     "aws:ec2/natGateway:NatGateway": (rs) => `${rs.length} NAT gateway${rs.length > 1 ? "s" : ""}`,
@@ -50,12 +50,17 @@ const KEY_TYPES: Record<string, (rs: Resource[]) => string> = {
     },
     "aws:kinesis/stream:Stream": (rs) => `Kinesis stream${rs[0].properties.shardCount ? ` ${rs[0].properties.shardCount} shards` : " on-demand"}`,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": () => "Firehose",
-    "aws:s3/bucket:Bucket": () => "S3 data lake",
+    "aws:s3/bucket:Bucket": (rs, component) => `S3: ${rs.map((r) => shortName(r, component)).sort().join(", ")}`,
     "kubernetes:helm.sh/v3:Release": (rs) => names(rs, (p) => p.chart),
     "kubernetes:core/v1:Namespace": (rs) => `namespaces: ${names(rs, (p) => p.metadata?.name)}`,
     "kubernetes:apps/v1:Deployment": (rs) => `deployments: ${names(rs, (p) => p.metadata?.name)}`,
     "aws:cloudwatch/metricAlarm:MetricAlarm": (rs) => `${rs.length} CloudWatch alarms`,
 };
+
+/** A child's logical name without its component's name in front: `lake` for `iot-platform-prod-data-lake`. */
+function shortName(r: Resource, component: Resource | undefined): string {
+    return component && r.name.startsWith(`${component.name}-`) ? r.name.slice(component.name.length + 1) : r.name;
+}
 
 function names(rs: Resource[], pick: (props: any) => unknown): string {
     return rs.map((r) => String(pick(r.properties) ?? r.name)).sort().join(", ");
@@ -92,7 +97,7 @@ export function mermaidDiagram(resources: readonly Resource[]): string {
         for (const [type, rs] of byType) {
             const node = id(`${component?.name ?? "top"}_${type.split(":").pop()}`);
             nodeOf.set(type, node);
-            lines.push(`${indent}${node}["${KEY_TYPES[type](rs).replace(/"/g, "'")}"]`);
+            lines.push(`${indent}${node}["${KEY_TYPES[type](rs, component).replace(/"/g, "'")}"]`);
         }
         if (component) {
             lines.push("  end");
