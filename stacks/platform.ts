@@ -25,7 +25,10 @@ export interface Platform {
     readonly apps: AppCatalog;
 }
 
-/** Composes the platform in deploy order: network, cluster, data path. */
+/**
+ * Composes the platform in deploy order: network, cluster, data path and its alarms, then on the
+ * cluster the monitoring stack, the add-ons and, last, the app catalog.
+ */
 export function createPlatform(config: PlatformConfig): Platform {
     const prefix = resourcePrefix(config);
     const clusterName = prefix;

@@ -9,6 +9,14 @@ export type StreamMode = (typeof STREAM_MODES)[number];
 /** Key prefix of the lake's server access logs in the access-log bucket. */
 export const LAKE_ACCESS_LOG_PREFIX = "lake/";
 
+/** Both buckets: parts of an upload that never completed are billed until removed. */
+const ABORT_INCOMPLETE_UPLOADS = {
+    id: "abort-incomplete-uploads",
+    status: "Enabled",
+    filter: {},
+    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+};
+
 /** Ages (days) at which lake objects move to cheaper storage and expire. */
 export interface LakeLifecycle {
     /** @default 30 (the S3 minimum for Standard-IA) */
@@ -141,12 +149,7 @@ export class DataPipeline extends pulumi.ComponentResource {
                     expiration: { days: lifecycle.expireAfterDays },
                     noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionExpireAfterDays },
                 },
-                {
-                    id: "abort-incomplete-uploads",
-                    status: "Enabled",
-                    filter: {},
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                },
+                ABORT_INCOMPLETE_UPLOADS,
             ],
         }, child);
 
@@ -193,12 +196,7 @@ export class DataPipeline extends pulumi.ComponentResource {
                     expiration: { days: lifecycle.accessLogExpireAfterDays },
                     noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionExpireAfterDays },
                 },
-                {
-                    id: "abort-incomplete-uploads",
-                    status: "Enabled",
-                    filter: {},
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                },
+                ABORT_INCOMPLETE_UPLOADS,
             ],
         }, child);
         new aws.s3.BucketLogging(`${name}-lake`, {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { arnAccount } from "../data/policies";
 import { ALARM_DIMENSIONS, ALARM_PERIOD_SECONDS, dataPathAlarms } from "./alarms";
 import { asResourceError } from "./errors";
 import { runbookUrl } from "./severity";
@@ -36,7 +37,7 @@ export class DataPathAlarms extends pulumi.ComponentResource {
         // CloudWatch cannot publish to a topic under the AWS-managed SNS key: the key policy must
         // let the CloudWatch service principal use it, so the topic gets its own key.
         // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-sns-encryption
-        const account = pulumi.output(args.streamArn).apply(accountOfArn);
+        const account = pulumi.output(args.streamArn).apply(arnAccount);
         const key = new aws.kms.Key(`${name}-topic`, {
             description: `Data-path alarm notifications of ${name}`,
             enableKeyRotation: true,
@@ -89,15 +90,6 @@ export class DataPathAlarms extends pulumi.ComponentResource {
         this.topicArn = topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });
     }
-}
-
-/** The account id field of an ARN (`arn:partition:service:region:account:resource`). */
-export function accountOfArn(arn: string): string {
-    const account = arn.split(":")[4];
-    if (!account || !/^\d{12}$/.test(account)) {
-        throw new Error(`cannot read an account id from ARN "${arn}"`);
-    }
-    return account;
 }
 
 export function topicKeyPolicy(accountId: string) {

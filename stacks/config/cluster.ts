@@ -50,5 +50,3 @@ export const clusterSchema = strictObject({
     serviceCidr: cidr.default("172.20.0.0/16"),
     nodes: nodesSchema,
 });
-
-export type ClusterConfig = z.infer<typeof clusterSchema>;

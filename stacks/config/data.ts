@@ -56,5 +56,3 @@ export const dataSchema = strictObject({
     lake: lakeSchema,
     delivery: deliverySchema.prefault({}),
 });
-
-export type DataConfig = z.infer<typeof dataSchema>;

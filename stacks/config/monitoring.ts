@@ -44,5 +44,3 @@ export const monitoringSchema = strictObject({
         emails: z.array(emailAddress).max(10, { error: "must list at most 10 addresses; use a mailing list" }).default([]),
     }).prefault({}),
 });
-
-export type MonitoringConfig = z.infer<typeof monitoringSchema>;

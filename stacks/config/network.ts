@@ -25,5 +25,3 @@ export const networkSchema = strictObject({
         })
         .default(90),
 });
-
-export type NetworkConfig = z.infer<typeof networkSchema>;

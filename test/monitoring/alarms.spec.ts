@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import { dataFreshnessThresholdSeconds, dataPathAlarms, iteratorAgeThresholdMs } from "../../components/monitoring/alarms";
-import { accountOfArn } from "../../components/monitoring/DataPathAlarms";
 import { RecordedResource, runPlatformProgram } from "../../tools/mockProgram";
 import { childrenOf, ofType, one, runStack, withConfig } from "../util";
 import { secret } from "./secrets";
@@ -29,11 +28,6 @@ describe("data-path alarm thresholds", () => {
             "AWS/Firehose DeliveryToS3.DataFreshness",
             "AWS/Firehose DeliveryToS3.Success",
         ]);
-    });
-
-    it("reads the account id from an ARN", () => {
-        assert.equal(accountOfArn("arn:aws:kinesis:us-east-1:123456789012:stream/x"), "123456789012");
-        assert.throws(() => accountOfArn("not-an-arn"), /cannot read an account id/);
     });
 });
 
