@@ -48,6 +48,13 @@ describe("GitHub Actions workflows", () => {
         });
     }
 
+    it("runs every job that reaches the cluster on the configurable runner", () => {
+        const reachCluster = [["pull-request.yml", "preview"], ["deploy.yml", "staging"], ["deploy.yml", "prod"]];
+        for (const [file, job] of reachCluster) {
+            assert.equal(load(file).jobs[job]["runs-on"], "${{ vars.PULUMI_RUNNER || 'ubuntu-24.04' }}", `${file} ${job}`);
+        }
+    });
+
     it("rejects a workflow with a misspelt key, so the validator is really checking", () => {
         const broken = fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8").replace("runs-on:", "runs-onn:");
         assert.notDeepEqual(validateWorkflow(broken).errors, []);
