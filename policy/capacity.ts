@@ -1,6 +1,7 @@
 // Node capacity limits per environment.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { readConfig, StrictConfigSchema } from "./lib/config";
+import { StrictConfigSchema } from "./lib/config";
+import { configuredStackCheck } from "./lib/policy";
 import { fromPolicyResources, StackGraph } from "./lib/graph";
 import { at, UNKNOWN } from "./lib/values";
 import { collectNodeGroups, T } from "./nodes";
@@ -25,16 +26,11 @@ export const capacityConfigSchema: StrictConfigSchema = {
 
 export function nodeCapacityPolicy(): StackValidationPolicy {
     const name = "node-capacity";
-    return {
+    return configuredStackCheck<CapacityConfig>({
         name,
         description: "Node groups, autoscaling groups and instances stay within the environment's node counts, instance types and spot rules.",
-        enforcementLevel: "mandatory",
         configSchema: capacityConfigSchema,
-        validateStack: (args, reportViolation) => {
-            const config = readConfig<CapacityConfig>(name, capacityConfigSchema, () => args.getConfig(), reportViolation);
-            if (!config) {
-                return;
-            }
+        check: (config, args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
             const allowed = config.allowedInstanceTypes.join(", ");
             const { groups, problems } = collectNodeGroups(graph);
@@ -71,5 +67,5 @@ export function nodeCapacityPolicy(): StackValidationPolicy {
                 }
             }
         },
-    };
+    });
 }

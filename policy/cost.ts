@@ -15,7 +15,8 @@
 //   storage of S3 server access logs (one small record per request, expired by lifecycle).
 // A type that is neither priced here nor listed as free is reported, never priced at zero.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { readConfig, StrictConfigSchema } from "./lib/config";
+import { StrictConfigSchema } from "./lib/config";
+import { configuredStackCheck } from "./lib/policy";
 import { fromPolicyResources, StackGraph, StackResource } from "./lib/graph";
 import { at, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "./lib/values";
 import { collectNodeGroups, NodeGroupCapacity, shownByChildren, T } from "./nodes";
@@ -426,16 +427,11 @@ export const budgetConfigSchema: StrictConfigSchema = {
 
 export function monthlyBudgetPolicy(table: PriceTable = PRICE_TABLE): StackValidationPolicy {
     const name = "monthly-budget";
-    return {
+    return configuredStackCheck<BudgetConfig>({
         name,
         description: "The worst-case monthly cost estimate (all node groups at max, peak ingest) must fit the environment's budget; every resource that costs money must be priced.",
-        enforcementLevel: "mandatory",
         configSchema: budgetConfigSchema,
-        validateStack: (args, reportViolation) => {
-            const config = readConfig<BudgetConfig>(name, budgetConfigSchema, () => args.getConfig(), reportViolation);
-            if (!config) {
-                return;
-            }
+        check: (config, args, reportViolation) => {
             const estimate = estimateMonthlyCost(fromPolicyResources(args.resources), table, config.region);
             for (const p of estimate.unpriced) {
                 reportViolation(`Cost estimate incomplete: ${p.message}.`, p.urn || undefined);
@@ -450,5 +446,5 @@ export function monthlyBudgetPolicy(table: PriceTable = PRICE_TABLE): StackValid
                 );
             }
         },
-    };
+    });
 }

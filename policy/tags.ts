@@ -1,7 +1,8 @@
 // Environment tag guard: proves the policy config matches the stack being previewed, so prod limits are
 // never applied to staging (the policies never read the stack name).
 import { StackValidationPolicy } from "@pulumi/policy";
-import { readConfig, StrictConfigSchema } from "./lib/config";
+import { StrictConfigSchema } from "./lib/config";
+import { configuredStackCheck } from "./lib/policy";
 import { fromPolicyResources, StackGraph } from "./lib/graph";
 import { at, isRecord, UNKNOWN } from "./lib/values";
 
@@ -45,16 +46,11 @@ export function environmentTag(type: string, props: Record<string, unknown>): { 
 
 export function environmentTagPolicy(): StackValidationPolicy {
     const name = "environment-tag";
-    return {
+    return configuredStackCheck<EnvironmentTagConfig>({
         name,
         description: "Every taggable AWS resource carries an Environment tag equal to the environment named in the policy config.",
-        enforcementLevel: "mandatory",
         configSchema: environmentTagConfigSchema,
-        validateStack: (args, reportViolation) => {
-            const config = readConfig<EnvironmentTagConfig>(name, environmentTagConfigSchema, () => args.getConfig(), reportViolation);
-            if (!config) {
-                return;
-            }
+        check: (config, args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
             for (const r of graph.resources) {
                 // Children of @pulumi/eks components are tagged through the component's own tag
@@ -75,5 +71,5 @@ export function environmentTagPolicy(): StackValidationPolicy {
                 }
             }
         },
-    };
+    });
 }
