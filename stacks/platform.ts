@@ -51,6 +51,8 @@ export function createPlatform(config: PlatformConfig): Platform {
         privateSubnetIds: network.privateSubnetIds,
         publicAccessCidrs: config.cluster.publicAccessCidrs,
         adminRoleArns: config.cluster.adminRoleArns,
+        access: config.cluster.access,
+        apiIngress: config.cluster.apiIngress,
         serviceCidr: config.cluster.serviceCidr,
         nodes: config.cluster.nodes,
         tags: config.tags,

@@ -30,6 +30,13 @@ export interface ClusterArgs {
     readonly publicAccessCidrs?: readonly string[];
     /** IAM roles granted cluster-admin through access entries. @default [] */
     readonly adminRoleArns?: readonly string[];
+    /** The CI identities and what each may do in Kubernetes. @default no CI access entries */
+    readonly access?: ClusterAccess;
+    /**
+     * Where in-VPC deployers (self-hosted runners) reach the private endpoint from: each gets an
+     * HTTPS ingress rule on the cluster security group. @default none
+     */
+    readonly apiIngress?: ApiIngress;
     /** Kubernetes Service range. @default "172.20.0.0/16" */
     readonly serviceCidr?: string;
     /** Node group sizing. @default three m6i.large nodes, max 3 */
@@ -37,6 +44,21 @@ export interface ClusterArgs {
     /** Days control-plane logs are kept. @default 90 */
     readonly logRetentionDays?: number;
     readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The CI roles, each with an access entry; none may be the identity that creates the cluster. */
+export interface ClusterAccess {
+    /** The role `pulumi up` runs as in CI: cluster-admin. */
+    readonly deployRoleArn?: string;
+    /** The role pull-request previews run as: read-only on every object, Secrets included. */
+    readonly previewRoleArn?: string;
+}
+
+export interface ApiIngress {
+    /** @default [] */
+    readonly cidrs?: readonly string[];
+    /** @default [] */
+    readonly securityGroupIds?: readonly string[];
 }
 
 export interface IrsaRoleArgs {
@@ -56,6 +78,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly oidcProviderArn: pulumi.Output<string>;
     public readonly oidcIssuer: pulumi.Output<string>;
     public readonly nodeGroup: eks.ManagedNodeGroup;
+    /** Cluster DNS, created once the nodes exist. */
+    public readonly coredns: aws.eks.Addon;
     public readonly nodes: NodeGroupSizing;
 
     private readonly tags: Readonly<Record<string, string>>;
@@ -65,6 +89,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         const nodes = args.nodes ?? DEFAULT_NODES;
         validateNodes(nodes, this);
+        validatePrincipals(args.adminRoleArns ?? [], args.access ?? {}, this);
         if (args.privateSubnetIds.length < 2) {
             throw new pulumi.ResourceError(`privateSubnetIds needs subnets in at least 2 zones, got ${args.privateSubnetIds.length}`, this);
         }
@@ -103,7 +128,7 @@ export class Cluster extends pulumi.ComponentResource {
             privateSubnetIds: args.privateSubnetIds,
             nodeAssociatePublicIpAddress: false,
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries: adminAccessEntries(args.adminRoleArns ?? [], tags),
+            accessEntries: accessEntries(args.adminRoleArns ?? [], args.access ?? {}, tags),
             skipDefaultNodeGroup: true,
             createOidcProvider: true,
             endpointPrivateAccess: true,
@@ -114,10 +139,41 @@ export class Cluster extends pulumi.ComponentResource {
             kubernetesServiceIpAddressRange: args.serviceCidr ?? "172.20.0.0/16",
             // Without the network policy agent, NetworkPolicy objects are accepted and ignored.
             vpcCniOptions: { enableNetworkPolicy: true },
-            corednsAddonOptions: { enabled: true },
+            // kube-proxy and vpc-cni are DaemonSets: with no nodes they have nothing to wait for and
+            // turn ACTIVE, and nodes need the CNI to become Ready, so they stay before the node group.
+            // coredns is a Deployment: created here it would stay DEGRADED until the create times out
+            // (pulumi/pulumi-eks#1819), so it is created below, after the nodes.
+            corednsAddonOptions: { enabled: false },
             kubeProxyAddonOptions: { enabled: true },
             tags,
         }, { ...child, dependsOn: [controlPlaneLogs] });
+
+        // The private endpoint answers only what the cluster security group lets in; without these a
+        // runner inside the VPC cannot reach the API even though its traffic never leaves the VPC.
+        const apiIngress = args.apiIngress ?? {};
+        const apiIngressCidrs = [...(apiIngress.cidrs ?? [])];
+        if (apiIngressCidrs.length > 0) {
+            new aws.ec2.SecurityGroupRule(`${name}-api-from-cidrs`, {
+                description: "Kubernetes API (private endpoint) from in-VPC deployers",
+                type: "ingress",
+                protocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrBlocks: apiIngressCidrs,
+                securityGroupId: cluster.clusterSecurityGroupId,
+            }, child);
+        }
+        (apiIngress.securityGroupIds ?? []).forEach((sourceSecurityGroupId) => {
+            new aws.ec2.SecurityGroupRule(`${name}-api-from-${sourceSecurityGroupId}`, {
+                description: "Kubernetes API (private endpoint) from in-VPC deployers",
+                type: "ingress",
+                protocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                sourceSecurityGroupId,
+                securityGroupId: cluster.clusterSecurityGroupId,
+            }, child);
+        });
 
         const nodeRole = new aws.iam.Role(`${name}-node`, {
             assumeRolePolicy: JSON.stringify({
@@ -175,6 +231,17 @@ export class Cluster extends pulumi.ComponentResource {
             enableServerSideApply: true,
         }, child);
 
+        // Cluster DNS: its pods need nodes, and every workload needs DNS, so it comes right after them.
+        // PRESERVE on update keeps a Corefile someone tuned; OVERWRITE on create adopts the
+        // self-managed coredns EKS installs with a new cluster (bootstrapSelfManagedAddons).
+        this.coredns = new aws.eks.Addon(`${name}-coredns`, {
+            clusterName: args.clusterName,
+            addonName: "coredns",
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "PRESERVE",
+            tags,
+        }, { ...child, dependsOn: [cluster, this.nodeGroup] });
+
         const ebsCsiRole = this.createIrsaRole(`${name}-ebs-csi`, {
             namespace: "kube-system",
             serviceAccount: "ebs-csi-controller-sa",
@@ -230,16 +297,45 @@ export class Cluster extends pulumi.ComponentResource {
     }
 }
 
-/** EKS's managed policy for full cluster access, scoped to the whole cluster. */
+/**
+ * EKS's access policy for full cluster access. Applying this program creates namespaces,
+ * ClusterRoles and CRDs, which no narrower access policy allows (docs.aws.amazon.com/eks, "Review
+ * access policy permissions").
+ */
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
-export function adminAccessEntries(roleArns: readonly string[], tags: Readonly<Record<string, string>>): Record<string, eks.types.input.AccessEntryArgs> {
-    return Object.fromEntries(roleArns.map((principalArn, i) => [`admin-${i}`, {
+/**
+ * get/list/watch on every resource, Secrets included: a preview reads the live objects it diffs,
+ * custom resources (ServiceMonitor, PrometheusRule) and the Helm release records kept in Secrets,
+ * none of which AmazonEKSViewPolicy covers. It grants no write.
+ */
+export const CLUSTER_READ_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
+
+/** One access entry per principal (EKS refuses a second entry for the same role). */
+export function accessEntries(
+    adminRoleArns: readonly string[],
+    access: ClusterAccess,
+    tags: Readonly<Record<string, string>>,
+): Record<string, eks.types.input.AccessEntryArgs> {
+    const entry = (principalArn: string, policyArn: string): eks.types.input.AccessEntryArgs => ({
         principalArn,
         type: eks.AccessEntryType.Standard,
-        accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY_ARN, accessScope: { type: "cluster" } } },
+        accessPolicies: { [policyArn === CLUSTER_ADMIN_POLICY_ARN ? "admin" : "read"]: { policyArn, accessScope: { type: "cluster" } } },
         tags,
-    }]));
+    });
+    return {
+        ...Object.fromEntries(adminRoleArns.map((arn, i) => [`admin-${i}`, entry(arn, CLUSTER_ADMIN_POLICY_ARN)])),
+        ...(access.deployRoleArn ? { deploy: entry(access.deployRoleArn, CLUSTER_ADMIN_POLICY_ARN) } : {}),
+        ...(access.previewRoleArn ? { preview: entry(access.previewRoleArn, CLUSTER_READ_POLICY_ARN) } : {}),
+    };
+}
+
+function validatePrincipals(adminRoleArns: readonly string[], access: ClusterAccess, resource: pulumi.Resource): void {
+    const principals = [...adminRoleArns, access.deployRoleArn, access.previewRoleArn].filter((arn): arn is string => arn !== undefined);
+    const repeated = principals.filter((arn, i) => principals.indexOf(arn) !== i);
+    if (repeated.length > 0) {
+        throw new pulumi.ResourceError(`each role may have one access entry only; listed more than once: ${[...new Set(repeated)].join(", ")}`, resource);
+    }
 }
 
 function validateNodes(nodes: NodeGroupSizing, resource: pulumi.Resource): void {

@@ -28,6 +28,27 @@ const nodesSchema = strictObject({
     }
 });
 
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const roleArn = z.string().regex(IAM_ROLE_ARN, { error: "must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin" });
+
+/**
+ * The CI identities. Each gets an EKS access entry; none may be the identity that runs the first
+ * `pulumi up`, since EKS already gave that one an entry as the cluster's creator and refuses a second
+ * (ResourceInUseException).
+ */
+const accessSchema = strictObject({
+    /** The role `pulumi up` runs as in CI (deploy workflow): cluster-admin. */
+    deployRoleArn: roleArn.optional(),
+    /** The role pull-request previews run as: read-only on everything, Secrets included. */
+    previewRoleArn: roleArn.optional(),
+});
+
+/** In-VPC deployers (self-hosted runners) that reach the private endpoint on 443. */
+const apiIngressSchema = strictObject({
+    cidrs: z.array(cidr.refine((v) => parseCidr(v)?.prefix !== 0, { error: "must not be 0.0.0.0/0" })).max(20, { error: "must list at most 20 ranges" }).default([]),
+    securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "must be a security group id like sg-0123456789abcdef0" })).max(20, { error: "must list at most 20 groups" }).default([]),
+});
+
 export const clusterSchema = strictObject({
     kubernetesVersion: oneOf(SUPPORTED_KUBERNETES_VERSIONS),
     /**
@@ -39,14 +60,36 @@ export const clusterSchema = strictObject({
         .max(40, { error: "EKS accepts at most 40 public access CIDRs" }),
     /**
      * IAM roles (people's SSO roles, break-glass) that get cluster-admin through an EKS access
-     * entry. The identity that runs `pulumi up` is admin anyway, as the cluster's creator.
+     * entry. The identity that creates the cluster (the first `pulumi up`) is admin anyway and must
+     * not be listed: EKS gave it an entry already and refuses a second.
      */
     adminRoleArns: z
-        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin" }))
+        .array(roleArn)
         .max(20, { error: "must list at most 20 roles" })
         .refine((arns) => new Set(arns).size === arns.length, { error: "must not repeat a role" })
         .default([]),
+    access: accessSchema.prefault({}),
+    apiIngress: apiIngressSchema.prefault({}),
     /** Kubernetes Service range; must not overlap the VPC. */
     serviceCidr: cidr.default("172.20.0.0/16"),
     nodes: nodesSchema,
+}).superRefine((cluster, ctx) => {
+    const roles: [string, string | undefined][] = [
+        ...cluster.adminRoleArns.map((arn, i): [string, string] => [`adminRoleArns.${i}`, arn]),
+        ["access.deployRoleArn", cluster.access.deployRoleArn],
+        ["access.previewRoleArn", cluster.access.previewRoleArn],
+    ];
+    const seen = new Map<string, string>();
+    for (const [key, arn] of roles) {
+        if (arn === undefined) {
+            continue;
+        }
+        const first = seen.get(arn);
+        // Repeats inside adminRoleArns are that key's own error.
+        if (first !== undefined && key.startsWith("access.")) {
+            ctx.addIssue({ code: "custom", path: key.split("."), message: `is the same role as ${first}; EKS allows one access entry per role` });
+        } else if (first === undefined) {
+            seen.set(arn, key);
+        }
+    }
 });

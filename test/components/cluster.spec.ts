@@ -31,13 +31,23 @@ describe("Cluster", () => {
         assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
     });
 
-    it("grants cluster-admin to no extra role by default", () => {
-        assert.deepEqual(eks.inputs.accessEntries, {});
+    it("gives the CI roles of the stack file access entries: deploy cluster-admin, preview read-only", () => {
+        assert.deepEqual(Object.keys(eks.inputs.accessEntries), ["deploy", "preview"]);
+        const { deploy, preview } = eks.inputs.accessEntries;
+        assert.equal(deploy.principalArn, "arn:aws:iam::123456789012:role/iot-platform-prod-deploy");
+        assert.deepEqual(deploy.accessPolicies, {
+            admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+        });
+        assert.equal(preview.principalArn, "arn:aws:iam::123456789012:role/iot-platform-prod-preview");
+        assert.deepEqual(preview.accessPolicies, {
+            read: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", accessScope: { type: "cluster" } },
+        });
+        assert.ok([deploy, preview].every((entry) => entry.type === "STANDARD"));
     });
 
     it("grants cluster-admin through an access entry to each configured role", async () => {
         const arn = "arn:aws:iam::123456789012:role/platform-admin";
-        const run = await runPlatformProgram(withConfig("prod", "cluster", (c) => { c.value.adminRoleArns = [arn]; }));
+        const run = await runPlatformProgram(withConfig("prod", "cluster", (c) => { c.value.adminRoleArns = [arn]; c.value.access = {}; }));
         const entries = one(run.resources, "eks:index:Cluster").inputs.accessEntries;
         assert.deepEqual(Object.keys(entries), ["admin-0"]);
         assert.equal(entries["admin-0"].principalArn, arn);
@@ -46,6 +56,26 @@ describe("Cluster", () => {
             policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
             accessScope: { type: "cluster" },
         });
+    });
+
+    it("opens the private endpoint to no one but the nodes by default", () => {
+        const rules = ofType(resources, "aws:ec2/securityGroupRule:SecurityGroupRule").filter((r) => r.name.includes("-api-from-"));
+        assert.deepEqual(rules, []);
+    });
+
+    it("lets configured in-VPC runners reach the private endpoint on 443 only, by range and by security group", async () => {
+        const run = await runPlatformProgram(withConfig("prod", "cluster", (c) => {
+            c.value.apiIngress = { cidrs: ["10.99.0.0/24"], securityGroupIds: ["sg-0123456789abcdef0"] };
+        }));
+        const clusterSg = one(run.resources, "eks:index:Cluster").outputs.clusterSecurityGroupId;
+        const rules = ofType(run.resources, "aws:ec2/securityGroupRule:SecurityGroupRule").filter((r) => r.name.includes("-api-from-"));
+        assert.deepEqual(rules.map((r) => [r.inputs.type, r.inputs.protocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.securityGroupId]), [
+            ["ingress", "tcp", 443, 443, clusterSg],
+            ["ingress", "tcp", 443, 443, clusterSg],
+        ]);
+        assert.deepEqual(one(rules, "aws:ec2/securityGroupRule:SecurityGroupRule", "-api-from-cidrs").inputs.cidrBlocks, ["10.99.0.0/24"]);
+        const bySg = one(rules, "aws:ec2/securityGroupRule:SecurityGroupRule", "-api-from-sg-0123456789abcdef0");
+        assert.equal(bySg.inputs.sourceSecurityGroupId, "sg-0123456789abcdef0");
     });
 
     it("encrypts secrets with a rotating KMS key", () => {
@@ -66,10 +96,20 @@ describe("Cluster", () => {
         assert.equal(eks.inputs.name, "iot-platform-prod");
     });
 
-    it("enables network policy enforcement in the VPC CNI, and the core add-ons", () => {
+    it("enables network policy enforcement in the VPC CNI, and kube-proxy, inside eks.Cluster", () => {
         assert.equal(eks.inputs.vpcCniOptions.enableNetworkPolicy, true);
-        assert.equal(eks.inputs.corednsAddonOptions.enabled, true);
         assert.equal(eks.inputs.kubeProxyAddonOptions.enabled, true);
+    });
+
+    it("creates coredns as its own add-on once the node group exists, not inside eks.Cluster", () => {
+        assert.equal(eks.inputs.corednsAddonOptions.enabled, false);
+        const coredns = one(resources, "aws:eks/addon:Addon", "cluster-coredns");
+        assert.equal(coredns.name, "iot-platform-prod-cluster-coredns");
+        assert.equal(coredns.inputs.addonName, "coredns");
+        assert.equal(coredns.inputs.clusterName, "iot-platform-prod");
+        assert.equal(coredns.inputs.resolveConflictsOnCreate, "OVERWRITE");
+        assert.ok(coredns.dependencies.includes(nodeGroup.urn));
+        assert.ok(coredns.dependencies.includes(eks.urn));
     });
 
     it("runs three desired m6i.large nodes, min 3, max 6, on demand", () => {
