@@ -1,9 +1,12 @@
-/** Entry point of `pulumi up`: validate all config first, then build. */
+/** Entry point of `pulumi up`: validate all config, refuse placeholders on a real deploy, then build. */
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformConfig } from "./config";
+import { enforceNoPlaceholders, stackPlaceholders } from "./config/placeholders";
 import { createPlatform, platformOutputs } from "./platform";
 
-const outputs = platformOutputs(createPlatform(parsePlatformConfig(pulumi.runtime.allConfig())));
+const config = parsePlatformConfig(pulumi.runtime.allConfig());
+enforceNoPlaceholders(stackPlaceholders(config), pulumi.runtime.isDryRun(), (message) => pulumi.log.warn(message));
+const outputs = platformOutputs(createPlatform(config));
 
 export const vpcId = outputs.vpcId;
 export const clusterName = outputs.clusterName;

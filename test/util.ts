@@ -78,3 +78,20 @@ export function problemsOf(config: Record<string, string>): string[] {
     }
     assert.fail("the config was accepted");
 }
+
+/** An account id that is not AWS's documentation one, for stack files "as a user filled them in". */
+export const FILLED_ACCOUNT = "210987654321";
+
+/**
+ * A shipped stack's config with every placeholder replaced the way its comments ask: real-looking
+ * certificate ids, the team's account, an office range and the team's runbook repository.
+ */
+export function filledConfig(stack: string): Record<string, string> {
+    const config = Object.fromEntries(Object.entries(stackConfig(stack)).map(([key, value]) => [key, value
+        .replaceAll("123456789012", FILLED_ACCOUNT)
+        .replaceAll("00000000-0000-0000-0000-00000000000", "7c9e6679-7425-40de-944b-e07fc1f90ae")
+        .replaceAll("203.0.113.0/24", "100.24.8.0/24")]));
+    const monitoring = JSON.parse(config["iot-platform:monitoring"] ?? "{}");
+    config["iot-platform:monitoring"] = JSON.stringify({ ...monitoring, runbookBaseUrl: "https://github.com/acme/iot-platform/blob/main/docs/runbooks/" });
+    return config;
+}

@@ -6,11 +6,12 @@ import * as path from "path";
 import { estimateMonthlyCost } from "../../policy/cost";
 import { PRICE_TABLE } from "../../policy/pricing";
 import { toAnalyzerViews } from "../../tools/check/collect";
+import { PLACEHOLDER_CHECK } from "../../tools/check/placeholders";
 import { renderJson, renderMarkdown, renderText } from "../../tools/check/report";
 import { CheckSetupError, PACK_DIR, runCheck } from "../../tools/check/run";
 import { runPlatformProgram } from "../../tools/mockProgram";
 import { PolicyPackProcess } from "../../tools/policy/analyzer";
-import { PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
+import { filledConfig, PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
 
 describe("offline check", function () {
     this.timeout(60000);
@@ -45,6 +46,18 @@ describe("offline check", function () {
             assert.match(renderText(result), /Verdict: allowed/);
         });
     }
+
+    it("lists every placeholder of a stack file as an advisory entry naming its key, and none once filled in", async () => {
+        const shipped = await runCheck({ stack: "prod" }, pack);
+        const placeholders = shipped.violations.filter((v) => v.policy === PLACEHOLDER_CHECK);
+        assert.equal(placeholders.length, 10);
+        assert.ok(placeholders.every((v) => v.enforcementLevel === "advisory" && v.resource === undefined));
+        assert.match(placeholders[0].message, /^iot-platform:cluster\.publicAccessCidrs\.0: "203\.0\.113\.0\/24" is a placeholder/);
+        assert.match(renderText(shipped), /iot-platform:apps\.3\.tls\.certificateArn/);
+        writeStackFile(fixtures, "filled", filledConfig("prod"));
+        const filled = await runCheck({ stack: "filled", projectDir: fixtures }, pack);
+        assert.deepEqual(filled.violations.filter((v) => v.policy === PLACEHOLDER_CHECK), []);
+    });
 
     it("refuses a node group max above the environment's limit, naming the policy, the resource and the count", async () => {
         const result = await runCheck({ stack: "too-many-nodes", projectDir: fixtures }, pack);

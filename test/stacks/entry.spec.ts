@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { PROJECT } from "../../stacks/config";
 import { valueOf, waitForRegistrations } from "../../tools/mockProgram";
 import { mockResourceState } from "../../tools/mockState";
-import { stackConfig } from "../util";
+import { filledConfig, stackConfig } from "../util";
 
 /** Runs a module's top level again, as the Pulumi CLI does once per `pulumi up`. */
 function loadFresh(modulePath: string): unknown {
@@ -44,5 +44,34 @@ describe("the program's entry point (stacks/index.ts)", () => {
         const entryPath = require.resolve("../../stacks/index");
         assert.throws(() => loadFresh(entryPath), /iot-platform:cluster\.nodes\.max: must be from 1 to 10 \(got 60\)/);
         assert.equal(registered, 0);
+    });
+
+    it("refuses a real `pulumi up` while placeholders remain, naming every key before registering anything", async () => {
+        let registered = 0;
+        await pulumi.runtime.setMocks({
+            newResource: (args) => { registered++; return mockResourceState(args.type, args.name, args.inputs, "us-east-1"); },
+            call: (args) => args.inputs,
+        }, PROJECT, "prod", false);
+        pulumi.runtime.setAllConfig(stackConfig("prod"));
+        const entryPath = require.resolve("../../stacks/index");
+        assert.throws(() => loadFresh(entryPath), (err: Error) => {
+            assert.match(err.message, /^Refusing to deploy/);
+            for (const key of ["cluster.publicAccessCidrs.0", "cluster.access.deployRoleArn", "apps.3.tls.certificateArn", "monitoring.runbookBaseUrl"]) {
+                assert.ok(err.message.includes(`iot-platform:${key}: `), key);
+            }
+            return true;
+        });
+        assert.equal(registered, 0);
+    });
+
+    it("deploys a filled-in stack file for real", async () => {
+        await pulumi.runtime.setMocks({
+            newResource: (args) => mockResourceState(args.type, args.name, args.inputs, "us-east-1"),
+            call: (args) => args.inputs,
+        }, PROJECT, "prod", false);
+        pulumi.runtime.setAllConfig(filledConfig("prod"));
+        const entry = loadFresh(require.resolve("../../stacks/index")) as Record<string, pulumi.Output<unknown>>;
+        assert.equal(await valueOf(entry.clusterName), "iot-platform-prod");
+        await waitForRegistrations();
     });
 });

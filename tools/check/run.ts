@@ -14,6 +14,7 @@ import { toAnalyzerViews } from "./collect";
 import { inventory, mermaidDiagram } from "./inventory";
 import { CheckSetupError } from "./errors";
 import { PolicyConfigError, readPolicyConfigFile, reconcilePolicyConfig } from "./packConfig";
+import { placeholderWarnings } from "./placeholders";
 import { CheckResult, CheckViolation } from "./report";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -91,6 +92,7 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
                 message: d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
             };
         });
+        violations.push(...placeholderWarnings(run.config));
 
         const budget = policyConfig["monthly-budget"]?.properties as { region?: string; monthlyBudgetUsd?: number } | undefined;
         const region = budget?.region ?? run.config.region;
