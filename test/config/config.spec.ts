@@ -121,6 +121,30 @@ describe("stack configuration", () => {
             assertRejected(withConfig("prod", "cluster", (c) => { c.value.adminRoleArns = ["arn:aws:iam::123456789012:user/alice"]; }), "iot-platform:cluster.adminRoleArns.0", /IAM role ARN/);
         });
 
+        it("a CI role that is also an admin role (EKS allows one access entry per role)", () => {
+            const arn = "arn:aws:iam::210987654321:role/platform-admin";
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.adminRoleArns = [arn]; c.value.access.deployRoleArn = arn; }),
+                "iot-platform:cluster.access.deployRoleArn", /is the same role as adminRoleArns\.0; EKS allows one access entry per role/);
+        });
+
+        it("one role as both the deploy and the preview role", () => {
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.access.previewRoleArn = c.value.access.deployRoleArn; }),
+                "iot-platform:cluster.access.previewRoleArn", /is the same role as access\.deployRoleArn/);
+        });
+
+        it("a CI role that is not an IAM role ARN", () => {
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.access.previewRoleArn = "preview"; }), "iot-platform:cluster.access.previewRoleArn", /IAM role ARN/);
+        });
+
+        it("an unknown key under cluster.access", () => {
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.access.adminRoleArn = "x"; }), "iot-platform:cluster.access", /unknown key "adminRoleArn"; allowed keys: deployRoleArn, previewRoleArn/);
+        });
+
+        it("API ingress open to everyone, or from something that is not a security group id", () => {
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.apiIngress.cidrs = ["0.0.0.0/0"]; }), "iot-platform:cluster.apiIngress.cidrs.0", /must not be 0.0.0.0\/0/);
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.apiIngress.securityGroupIds = ["runners"]; }), "iot-platform:cluster.apiIngress.securityGroupIds.0", /security group id/);
+        });
+
         it("stream retention below 48 hours", () => {
             assertRejected(withConfig("prod", "data", (c) => { c.value.stream.retentionHours = 24; }), "iot-platform:data.stream.retentionHours", /from 48 to 8760 \(got 24\)/);
         });
