@@ -25,6 +25,7 @@ import {
     egressPolicyManifest,
     horizontalPodAutoscalerManifest,
     ingressPolicyManifest,
+    loadBalancerServiceManifest,
     podDisruptionBudgetManifest,
     serviceAccountManifest,
     serviceManifest,
@@ -98,6 +99,10 @@ export class NamespacedApp extends pulumi.ComponentResource {
         // in ReplicaSet backoff. After the service account, so the IRSA webhook sees its annotation.
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(app, namespace, env), { ...child, dependsOn: [guarded, serviceAccount] });
         new k8s.core.v1.Service(`${name}-service`, serviceManifest(app, namespace), child);
+        const loadBalancer = loadBalancerServiceManifest(app, namespace);
+        if (loadBalancer) {
+            new k8s.core.v1.Service(`${name}-lb`, loadBalancer, child);
+        }
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, horizontalPodAutoscalerManifest(app, namespace), { ...child, dependsOn: [deployment] });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetManifest(app, namespace), child);
         new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, serviceMonitorManifest(app, namespace), child);

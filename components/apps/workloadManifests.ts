@@ -13,10 +13,15 @@ export const SERVICE_MONITOR_LABELS: Readonly<Record<string, string>> = { releas
 export const MONITORING_NAMESPACE = "monitoring";
 /** UID/GID the containers run as; any non-zero id satisfies `runAsNonRoot`. */
 export const APP_USER_ID = 10001;
-/** Port an app's Service listens on without TLS; it forwards to the container's `http` port. */
-export const SERVICE_PORT = 80;
-/** Port of a Service whose load balancer terminates TLS; it forwards to the same container port. */
-export const TLS_SERVICE_PORT = 443;
+/** Listener of an app's load balancer without TLS; it forwards to the container's `http` port. */
+export const LISTENER_PORT = 80;
+/** Listener of a load balancer that terminates TLS; it forwards to the same container port. */
+export const TLS_LISTENER_PORT = 443;
+/**
+ * Marks an app's load balancer Service, so the ServiceMonitor scrapes the pods once, through the
+ * in-cluster Service only.
+ */
+export const LOAD_BALANCER_SERVICE_LABEL = "iot.platform/load-balancer";
 /**
  * TLS 1.3 and 1.2 only, forward-secret ciphers: AWS's recommended policy for TLS listeners
  * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html).
@@ -195,32 +200,58 @@ export function deploymentManifest(
 export function tlsAnnotations(tls: AppTls): Record<string, string> {
     return {
         "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": tls.certificateArn,
-        "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TLS_SERVICE_PORT),
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": String(TLS_LISTENER_PORT),
         "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_NEGOTIATION_POLICY,
     };
 }
 
+/**
+ * The in-cluster Service, named after the app: callers and Prometheus reach the pods through it. Its
+ * port is the container port under the container port's name, because the VPC CNI's network policy
+ * agent matches Service traffic only then ("For any of your Kubernetes services, the service port
+ * must be the same as the container port", docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html):
+ * with 80 -> 8080, calls through the Service would be dropped by the callee's ingress policy.
+ */
 export function serviceManifest(app: ResolvedApp, namespace: pulumi.Input<string>): k8s.core.v1.ServiceArgs {
-    // Only a load-balanced app has `tls` (the config loader and NamespacedApp refuse it on a cluster app).
+    return {
+        metadata: { name: app.name, namespace, labels: appLabels(app) },
+        spec: {
+            type: "ClusterIP",
+            selector: selectorLabels(app),
+            ports: [{ name: PORT_NAME, port: app.port, targetPort: PORT_NAME, protocol: "TCP" }],
+        },
+    };
+}
+
+/**
+ * For an app behind an NLB, a second Service `<name>-lb` whose port is the listener clients expect
+ * (443 with TLS, else 80). NLB traffic reaches the pods through node ports, where the policy sees the
+ * container port from node addresses (`loadBalancerPolicySources`), so the port rule above does not
+ * apply to it. Undefined for a cluster-only app.
+ */
+export function loadBalancerServiceManifest(app: ResolvedApp, namespace: pulumi.Input<string>): k8s.core.v1.ServiceArgs | undefined {
     const annotations = LOAD_BALANCER_ANNOTATIONS[app.exposure];
+    if (annotations === undefined) {
+        return undefined;
+    }
+    // Only a load-balanced app has `tls` (the config loader and NamespacedApp refuse it on a cluster app).
     const tls = app.tls;
     return {
         metadata: {
-            name: app.name,
+            name: `${app.name}-lb`,
             namespace,
-            labels: appLabels(app),
-            annotations: annotations === undefined ? undefined : { ...annotations, ...(tls ? tlsAnnotations(tls) : {}) },
+            labels: { ...appLabels(app), [LOAD_BALANCER_SERVICE_LABEL]: app.exposure },
+            annotations: { ...annotations, ...(tls ? tlsAnnotations(tls) : {}) },
         },
         spec: {
-            type: app.exposure === "cluster" ? "ClusterIP" : "LoadBalancer",
+            type: "LoadBalancer",
             // An NLB has no security group of its own here: the legacy controller turns these ranges
             // into node security group rules on the node port (instance targets keep the client's
             // address). Without them it opens the node port to 0.0.0.0/0.
             loadBalancerSourceRanges: app.exposure === "internal" ? [...app.allowedSourceCidrs] : undefined,
             selector: selectorLabels(app),
-            // Named for what the pods speak: the NLB hands them plain HTTP, and the ServiceMonitor
-            // selects this name to scrape the pods directly, never through the load balancer.
-            ports: [{ name: PORT_NAME, port: tls ? TLS_SERVICE_PORT : SERVICE_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
+            // The NLB hands the pods plain HTTP: TLS, when configured, ends at the listener.
+            ports: [{ name: tls ? "https" : "http", port: tls ? TLS_LISTENER_PORT : LISTENER_PORT, targetPort: PORT_NAME, protocol: "TCP" }],
         },
     };
 }
@@ -265,7 +296,10 @@ export function serviceMonitorManifest(app: ResolvedApp, namespace: pulumi.Input
         kind: "ServiceMonitor",
         metadata: { name: app.name, namespace, labels: { ...appLabels(app), ...SERVICE_MONITOR_LABELS } },
         spec: {
-            selector: { matchLabels: selectorLabels(app) },
+            selector: {
+                matchLabels: selectorLabels(app),
+                matchExpressions: [{ key: LOAD_BALANCER_SERVICE_LABEL, operator: "DoesNotExist" }],
+            },
             namespaceSelector: { matchNames: [namespace] },
             endpoints: [{ port: PORT_NAME, path: app.metricsPath, interval: "30s", scrapeTimeout: "10s" }],
         },

@@ -56,6 +56,19 @@ function tlsAnnotations(certificateArn: string): Record<string, string> {
     };
 }
 
+/** Whether a label selector (matchLabels and Exists/DoesNotExist expressions) selects `labels`. */
+function selects(selector: any, labels: Record<string, string>): boolean {
+    const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    const byExpression = (selector.matchExpressions ?? []).every((e: any) => {
+        switch (e.operator) {
+            case "Exists": return e.key in labels;
+            case "DoesNotExist": return !(e.key in labels);
+            default: throw new Error(`operator ${e.operator} not modelled`);
+        }
+    });
+    return byLabel && byExpression;
+}
+
 /** Registers a case only where it applies. */
 function itWhen(applies: boolean, title: string, fn: () => void): void {
     if (applies) {
@@ -96,7 +109,7 @@ for (const stack of ["prod", "staging"]) {
         it("has exactly one internet-facing load balancer, the web app's", () => {
             const services = ofType(resources, K.service).map((r) => r.inputs);
             const internetFacing = services.filter((svc) => svc.spec.type === "LoadBalancer" && svc.metadata.annotations?.[LB_INTERNAL] !== "true");
-            assert.deepEqual(internetFacing.map((svc) => `${svc.metadata.namespace}/${svc.metadata.name}`), ["web/web-app"]);
+            assert.deepEqual(internetFacing.map((svc) => `${svc.metadata.namespace}/${svc.metadata.name}`), ["web/web-app-lb"]);
             assert.equal(services.filter((svc) => svc.spec.type === "NodePort").length, 0);
         });
 
@@ -272,22 +285,36 @@ for (const stack of ["prod", "staging"]) {
                     assert.ok(pod.terminationGracePeriodSeconds > preStop + app.requestTimeoutSeconds, `${pod.terminationGracePeriodSeconds}s`);
                 });
 
-                it(`exposes its Service as ${EXPECTED_EXPOSURE[name]}${EXPECTED_TLS.has(name) ? " over TLS on 443" : ""}, selecting its pods`, () => {
-                    const [service] = inNamespace(resources, K.service, ns);
+                it("is reached in the cluster through a ClusterIP Service on the container port, as the EKS policy agent requires", () => {
+                    const service = inNamespace(resources, K.service, ns).find((svc) => svc.metadata.name === name);
+                    assert.equal(service.spec.type, "ClusterIP");
+                    assert.equal(service.metadata.annotations, undefined);
+                    assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
+                    assert.deepEqual(service.spec.ports, [{ name: "http", port: app.port, targetPort: "http", protocol: "TCP" }]);
+                    assert.deepEqual(pod.containers[0].ports, [{ name: "http", containerPort: app.port, protocol: "TCP" }]);
+                });
+
+                it(`is exposed as ${EXPECTED_EXPOSURE[name]}${EXPECTED_TLS.has(name) ? " over TLS on 443" : ""}`, () => {
+                    const loadBalancers = inNamespace(resources, K.service, ns).filter((svc) => svc.spec.type === "LoadBalancer");
                     assert.equal(app.exposure, EXPECTED_EXPOSURE[name]);
                     assert.equal(app.tls !== undefined, EXPECTED_TLS.has(name));
+                    if (app.exposure === "cluster") {
+                        assert.deepEqual(loadBalancers, []);
+                        return;
+                    }
+                    const [lb] = loadBalancers;
+                    assert.equal(loadBalancers.length, 1);
+                    assert.equal(lb.metadata.name, `${name}-lb`);
                     const tls = app.tls === undefined ? {} : tlsAnnotations(app.tls.certificateArn);
                     const expected = {
-                        cluster: { type: "ClusterIP", annotations: undefined, loadBalancerSourceRanges: undefined },
-                        internal: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb", [LB_INTERNAL]: "true", ...tls }, loadBalancerSourceRanges: [vpcCidr] },
-                        public: { type: "LoadBalancer", annotations: { [LB_TYPE]: "nlb", ...tls }, loadBalancerSourceRanges: undefined },
+                        internal: { annotations: { [LB_TYPE]: "nlb", [LB_INTERNAL]: "true", ...tls }, loadBalancerSourceRanges: [vpcCidr] },
+                        public: { annotations: { [LB_TYPE]: "nlb", ...tls }, loadBalancerSourceRanges: undefined },
                     }[app.exposure];
-                    assert.deepEqual({ type: service.spec.type, annotations: service.metadata.annotations, loadBalancerSourceRanges: service.spec.loadBalancerSourceRanges }, expected);
-                    assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
-                    // TLS ends at the NLB: the Service port changes, the pod's port (and its policy) does not.
-                    const port = EXPECTED_TLS.has(name) ? 443 : 80;
-                    assert.deepEqual(service.spec.ports, [{ name: "http", port, targetPort: "http", protocol: "TCP" }]);
-                    assert.deepEqual(pod.containers[0].ports, [{ name: "http", containerPort: app.port, protocol: "TCP" }]);
+                    assert.deepEqual({ annotations: lb.metadata.annotations, loadBalancerSourceRanges: lb.spec.loadBalancerSourceRanges }, expected);
+                    assert.deepEqual(lb.spec.selector, deployment.spec.selector.matchLabels);
+                    // TLS ends at the NLB: the listener is what clients expect, the pod keeps its port.
+                    const listener = EXPECTED_TLS.has(name) ? { name: "https", port: 443 } : { name: "http", port: 80 };
+                    assert.deepEqual(lb.spec.ports, [{ ...listener, targetPort: "http", protocol: "TCP" }]);
                 });
 
                 itWhen(EXPECTED_TLS.has(name), "uses an ACM certificate of the stack's region", () => {
@@ -312,9 +339,11 @@ for (const stack of ["prod", "staging"]) {
                     assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
                 });
 
-                it("has a ServiceMonitor Prometheus selects, on the Service's port", () => {
+                it("has a ServiceMonitor Prometheus selects, on the in-cluster Service's port and not the load balancer's", () => {
                     const [monitor] = inNamespace(resources, K.serviceMonitor, ns);
-                    const [service] = inNamespace(resources, K.service, ns);
+                    const service = inNamespace(resources, K.service, ns).find((svc) => svc.metadata.name === name);
+                    const selected = inNamespace(resources, K.service, ns).filter((svc) => selects(monitor.spec.selector, svc.metadata.labels));
+                    assert.deepEqual(selected.map((svc) => svc.metadata.name), [name]);
                     for (const [label, value] of Object.entries(SERVICE_MONITOR_LABELS)) {
                         assert.equal(monitor.metadata.labels[label], value);
                     }

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { AppSpec, certificateArnProblem, certificateRegionProblem, imagePinProblem, imageReference, resolveApp } from "../../components/apps/app";
 import { resolvePeers } from "../../components/apps/catalog";
 import { minAvailableFor, quotaFor, shutdownFor } from "../../components/apps/sizing";
-import { egressPolicyManifest, ingressPolicyManifest, serviceManifest } from "../../components/apps/workloadManifests";
+import { egressPolicyManifest, ingressPolicyManifest, loadBalancerServiceManifest, serviceManifest } from "../../components/apps/workloadManifests";
 import { SAMPLE_VPC_CIDR, sampleApp } from "./fixtures";
 
 /** The sample with `edit` applied, defaults resolved against the sample VPC. */
@@ -81,35 +81,47 @@ const TLS_ANNOTATIONS = {
 
 describe("app exposure", () => {
     const deviceSites = ["192.168.10.0/24", "172.20.0.0/16"];
-    const service = (edit: Partial<AppSpec>) => JSON.parse(JSON.stringify(serviceManifest(resolved(edit), "api")));
+    const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null));
+    const service = (edit: Partial<AppSpec>) => json(serviceManifest(resolved(edit), "api"));
+    const loadBalancer = (edit: Partial<AppSpec>) => json(loadBalancerServiceManifest(resolved(edit), "api"));
     /** The CIDRs of the ingress rule that carries ipBlocks, in order. */
     const policySources = (edit: Partial<AppSpec>) => {
         const rules = JSON.parse(JSON.stringify(ingressPolicyManifest(resolved(edit), "api", [], SAMPLE_VPC_CIDR))).spec.ingress;
         return rules.filter((r: any) => r.from[0].ipBlock).map((r: any) => ({ ports: r.ports, cidrs: r.from.map((f: any) => f.ipBlock.cidr) }));
     };
 
-    it("gives a cluster app a ClusterIP Service with no load balancer settings and no CIDR rule", () => {
-        const svc = service({});
-        assert.equal(svc.spec.type, "ClusterIP");
-        assert.equal(svc.metadata.annotations, undefined);
-        assert.equal(svc.spec.loadBalancerSourceRanges, undefined);
+    it("reaches every app in the cluster through a ClusterIP Service on the container port, whatever its exposure", () => {
+        for (const edit of [{}, { exposure: "internal" }, { exposure: "public", tls: { certificateArn: CERTIFICATE } }] as Partial<AppSpec>[]) {
+            const svc = service(edit);
+            assert.equal(svc.metadata.name, "telemetry-api");
+            assert.equal(svc.spec.type, "ClusterIP");
+            assert.equal(svc.metadata.annotations, undefined);
+            assert.deepEqual(svc.spec.ports, [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }]);
+        }
+        assert.deepEqual(service({ port: 9090 }).spec.ports, [{ name: "http", port: 9090, targetPort: "http", protocol: "TCP" }]);
+    });
+
+    it("gives a cluster app no load balancer and no CIDR rule", () => {
+        assert.equal(loadBalancer({}), null);
         assert.deepEqual(policySources({}), []);
     });
 
-    it("gives an internal app an internal NLB limited to the VPC by default", () => {
-        const svc = service({ exposure: "internal" });
+    it("gives an internal app an internal NLB limited to the VPC by default, listening on 80", () => {
+        const svc = loadBalancer({ exposure: "internal" });
+        assert.equal(svc.metadata.name, "telemetry-api-lb");
         assert.equal(svc.spec.type, "LoadBalancer");
         assert.deepEqual(svc.metadata.annotations, {
             "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
         });
         assert.deepEqual(svc.spec.loadBalancerSourceRanges, [SAMPLE_VPC_CIDR]);
+        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
         assert.deepEqual(policySources({ exposure: "internal" }), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
     });
 
     it("admits exactly the declared device networks at the NLB, and those plus the node range in the policy", () => {
         const edit: Partial<AppSpec> = { exposure: "internal", allowedSourceCidrs: deviceSites };
-        assert.deepEqual(service(edit).spec.loadBalancerSourceRanges, deviceSites);
+        assert.deepEqual(loadBalancer(edit).spec.loadBalancerSourceRanges, deviceSites);
         assert.deepEqual(policySources(edit), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR, ...deviceSites] }]);
     });
 
@@ -120,30 +132,25 @@ describe("app exposure", () => {
 
     it("gives a public app an internet-facing TLS NLB with no source ranges and the VPC rule for its node-port traffic", () => {
         const edit: Partial<AppSpec> = { exposure: "public", tls: { certificateArn: CERTIFICATE } };
-        const svc = service(edit);
+        const svc = loadBalancer(edit);
         assert.equal(svc.spec.type, "LoadBalancer");
         assert.deepEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb", ...TLS_ANNOTATIONS });
         assert.equal(svc.spec.loadBalancerSourceRanges, undefined);
-        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 443, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(svc.spec.ports, [{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]);
         assert.deepEqual(policySources(edit), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
     });
 
     it("gives an internal app with tls a TLS listener on 443, while the pods and their policy stay on the container port", () => {
         const edit: Partial<AppSpec> = { exposure: "internal", tls: { certificateArn: CERTIFICATE } };
-        const svc = service(edit);
+        const svc = loadBalancer(edit);
         assert.deepEqual(svc.metadata.annotations, {
             "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
             ...TLS_ANNOTATIONS,
         });
-        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 443, targetPort: "http", protocol: "TCP" }]);
+        assert.deepEqual(svc.spec.ports, [{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]);
         assert.deepEqual(svc.spec.loadBalancerSourceRanges, [SAMPLE_VPC_CIDR]);
         assert.deepEqual(policySources(edit), [{ ports: [{ protocol: "TCP", port: 8080 }], cidrs: [SAMPLE_VPC_CIDR] }]);
-    });
-
-    it("keeps port 80 without tls", () => {
-        assert.deepEqual(service({ exposure: "internal" }).spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
-        assert.deepEqual(service({}).spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
     });
 });
 
