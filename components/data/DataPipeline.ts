@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { describeShortStay, shortStays } from "./lifecycle";
 import { accessLogBucketPolicy, arnAccount, deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "./policies";
 import { IngestProfile, MIN_HEADROOM_FACTOR, ingestProfileTags, shardsFor } from "./sizing";
 
@@ -9,11 +10,17 @@ export type StreamMode = (typeof STREAM_MODES)[number];
 /** Key prefix of the lake's server access logs in the access-log bucket. */
 export const LAKE_ACCESS_LOG_PREFIX = "lake/";
 
+/**
+ * A rule for every object. An empty `filter: {}` means the same to S3, but the AWS provider warns that
+ * it becomes an error in a future version (hashicorp/terraform-provider-aws#41710, #42126).
+ */
+const WHOLE_BUCKET = { prefix: "" };
+
 /** Both buckets: parts of an upload that never completed are billed until removed. */
 const ABORT_INCOMPLETE_UPLOADS = {
     id: "abort-incomplete-uploads",
     status: "Enabled",
-    filter: {},
+    filter: WHOLE_BUCKET,
     abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
 };
 
@@ -141,7 +148,7 @@ export class DataPipeline extends pulumi.ComponentResource {
                 {
                     id: "tier-and-expire",
                     status: "Enabled",
-                    filter: {},
+                    filter: WHOLE_BUCKET,
                     transitions: [
                         { days: lifecycle.infrequentAccessAfterDays, storageClass: "STANDARD_IA" },
                         { days: lifecycle.glacierAfterDays, storageClass: "GLACIER_IR" },
@@ -192,7 +199,7 @@ export class DataPipeline extends pulumi.ComponentResource {
                 {
                     id: "expire-access-logs",
                     status: "Enabled",
-                    filter: {},
+                    filter: WHOLE_BUCKET,
                     expiration: { days: lifecycle.accessLogExpireAfterDays },
                     noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionExpireAfterDays },
                 },
@@ -293,6 +300,9 @@ export class DataPipeline extends pulumi.ComponentResource {
         // S3 requires 30 days in Standard before IA, and 30 more before the Glacier transition.
         if (!(lifecycle.infrequentAccessAfterDays >= 30 && lifecycle.glacierAfterDays >= lifecycle.infrequentAccessAfterDays + 30 && lifecycle.expireAfterDays > lifecycle.glacierAfterDays)) {
             fail(`lifecycle must satisfy 30 <= infrequentAccessAfterDays, glacierAfterDays >= infrequentAccessAfterDays + 30, expireAfterDays > glacierAfterDays; got ${lifecycle.infrequentAccessAfterDays}, ${lifecycle.glacierAfterDays}, ${lifecycle.expireAfterDays}`);
+        }
+        for (const stay of shortStays(lifecycle)) {
+            fail(`lifecycle: ${describeShortStay(stay, lifecycle)}`);
         }
         if (!Number.isInteger(lifecycle.accessLogExpireAfterDays) || lifecycle.accessLogExpireAfterDays < 1) {
             fail(`lifecycle.accessLogExpireAfterDays must be a whole number of days, at least 1, got ${lifecycle.accessLogExpireAfterDays}`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STREAM_MODES } from "../../components/data/DataPipeline";
+import { describeShortStay, shortStays } from "../../components/data/lifecycle";
 import { MIN_HEADROOM_FACTOR } from "../../components/data/sizing";
 import { LOG_RETENTION_DAYS } from "./network";
 import { intBetween, oneOf, positive, strictObject } from "./schema";
@@ -31,11 +32,20 @@ const lakeSchema = strictObject({
     accessLogExpireAfterDays: intBetween(1, 3650).default(365),
 }).superRefine((lake, ctx) => {
     // S3 refuses a Glacier transition less than 30 days after the Standard-IA one.
-    if (lake.glacierAfterDays < lake.infrequentAccessAfterDays + 30) {
+    const glacierTooEarly = lake.glacierAfterDays < lake.infrequentAccessAfterDays + 30;
+    if (glacierTooEarly) {
         ctx.addIssue({ code: "custom", path: ["glacierAfterDays"], message: `must be at least 30 days after infrequentAccessAfterDays (${lake.infrequentAccessAfterDays})` });
     }
-    if (lake.expireAfterDays <= lake.glacierAfterDays) {
+    const expiresFirst = lake.expireAfterDays <= lake.glacierAfterDays;
+    if (expiresFirst) {
         ctx.addIssue({ code: "custom", path: ["expireAfterDays"], message: `must be later than glacierAfterDays (${lake.glacierAfterDays})` });
+    }
+    if (glacierTooEarly || expiresFirst) {
+        return;
+    }
+    // A class left before its minimum duration is billed for the minimum anyway.
+    for (const stay of shortStays(lake)) {
+        ctx.addIssue({ code: "custom", path: [stay.leftBy], message: describeShortStay(stay, lake) });
     }
 });
 

@@ -116,7 +116,23 @@ describe("DataPipeline", () => {
             assert.deepEqual(tiering.expiration, { days: 1095 });
             assert.ok(rules.some((r: any) => r.abortIncompleteMultipartUpload?.daysAfterInitiation === 7));
             const stagingRules = one(staging, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lake").inputs.rules;
-            assert.deepEqual(stagingRules.find((r: any) => r.id === "tier-and-expire").expiration, { days: 90 });
+            assert.deepEqual(stagingRules.find((r: any) => r.id === "tier-and-expire").expiration, { days: 150 });
+        });
+
+        it("applies every lifecycle rule to the whole bucket through an explicit empty prefix, never an empty filter", () => {
+            const configurations = ofType([...prod, ...staging], "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+            assert.equal(configurations.length, 4);
+            for (const rule of configurations.flatMap((c) => c.inputs.rules)) {
+                assert.deepEqual(rule.filter, { prefix: "" }, rule.id);
+            }
+        });
+
+        it("refuses a lifecycle that leaves Glacier Instant Retrieval before its 90-day minimum", async () => {
+            const ingest = { devices: 10, messagesPerDevicePerMinute: 1, averageMessageBytes: 100, peakFactor: 1 };
+            await assert.rejects(
+                recordProgram(() => new DataPipeline("t", { ingest, lifecycle: { glacierAfterDays: 60, expireAfterDays: 120 }, tags: {} })),
+                /lifecycle: objects would spend 60 days in GLACIER_IR \(glacierAfterDays 60 to expireAfterDays 120\)/,
+            );
         });
     });
 

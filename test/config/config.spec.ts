@@ -181,6 +181,11 @@ describe("stack configuration", () => {
             assertRejected(withConfig("prod", "data", (c) => { c.value.lake.expireAfterDays = 80; }), "iot-platform:data.lake.expireAfterDays", /later than glacierAfterDays \(90\)/);
         });
 
+        it("an expiry sooner after the Glacier transition than Glacier Instant Retrieval's 90-day minimum", () => {
+            assertRejected(withConfig("staging", "data", (c) => { c.value.lake.expireAfterDays = 90; }), "iot-platform:data.lake.expireAfterDays",
+                /objects would spend 30 days in GLACIER_IR \(glacierAfterDays 60 to expireAfterDays 90\), which S3 bills for at least 90: make expireAfterDays at least 150, or glacierAfterDays at most 0/);
+        });
+
         it("an access-log expiry that is not a whole number of days from 1 to 3650", () => {
             assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogExpireAfterDays = 0; }), "iot-platform:data.lake.accessLogExpireAfterDays", /from 1 to 3650 \(got 0\)/);
             assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogExpireAfterDays = 30.5; }), "iot-platform:data.lake.accessLogExpireAfterDays", /whole number from 1 to 3650/);
