@@ -205,6 +205,8 @@ export class Cluster extends pulumi.ComponentResource {
             tags,
         }, child);
 
+        // The `cluster` input already orders the group after the cluster; `dependsOn` states it for
+        // every view of the program, mocks included (they drop dependencies carried by a resource input).
         this.nodeGroup = new eks.ManagedNodeGroup(`${name}-nodes`, {
             cluster,
             nodeRoleArn: nodeRole.arn,
@@ -221,7 +223,7 @@ export class Cluster extends pulumi.ComponentResource {
                 "k8s.io/cluster-autoscaler/enabled": "true",
                 [`k8s.io/cluster-autoscaler/${args.clusterName}`]: "owned",
             },
-        }, { ...child, dependsOn: nodePolicyAttachments });
+        }, { ...child, dependsOn: [cluster, ...nodePolicyAttachments] });
 
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.oidcProviderArn = cluster.oidcProviderArn;
