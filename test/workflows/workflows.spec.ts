@@ -121,4 +121,30 @@ describe("GitHub Actions workflows", () => {
             });
         }
     });
+
+    describe("the roles the jobs assume", () => {
+        /** The role step and the credentials step of a job, and what the role step runs. */
+        const roleOf = (file: string, job: string) => {
+            const jobSteps = load(file).jobs[job].steps;
+            const credentials = jobSteps.filter((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+            const roleStep = jobSteps.find((s: any) => s.id === "role");
+            return { credentials, roleStep, run: String(roleStep?.run ?? "").replace(/\$\{STACK\}/g, roleStep?.env?.STACK ?? "") };
+        };
+
+        for (const [file, job, stack, role] of [
+            ["pull-request.yml", "preview", "${{ matrix.stack }}", "preview"],
+            ["deploy.yml", "staging", "staging", "deploy"],
+            ["deploy.yml", "prod", "prod", "deploy"],
+        ]) {
+            it(`${file} ${job}: assumes the ${role} role the stack file grants cluster access to`, () => {
+                const { credentials, roleStep, run } = roleOf(file, job);
+                assert.equal(credentials.length, 1);
+                assert.equal(credentials[0].with["role-to-assume"], "${{ steps.role.outputs.arn }}");
+                assert.ok(roleStep, "no step with id role");
+                assert.match(run, new RegExp(`scripts/stack-role\\.ts "?${stack.replace(/[${}.]/g, "\\$&")}"? ${role}\\)`));
+                const text = fs.readFileSync(path.join(DIR, file), "utf8");
+                assert.doesNotMatch(text, /AWS_(PREVIEW|DEPLOY)_ROLE_ARN/);
+            });
+        }
+    });
 });
