@@ -26,7 +26,7 @@ const WAITS_FOR_PODS: ReadonlySet<string> = new Set([
 ]);
 
 /** Whether creating `r` waits for pods to run; for a remote eks.Cluster, whether its add-on children would. */
-export function needsNodes(r: RecordedResource): boolean {
+function needsNodes(r: RecordedResource): boolean {
     if (r.type === "aws:eks/addon:Addon") {
         return !DAEMONSET_ADDONS.has(r.inputs.addonName);
     }
@@ -43,7 +43,7 @@ export function needsNodes(r: RecordedResource): boolean {
 }
 
 /** Everything `start` waits for before it is created: its parents, its dependencies, and theirs. */
-export function waitsFor(resources: readonly RecordedResource[], start: RecordedResource): Set<string> {
+function waitsFor(resources: readonly RecordedResource[], start: RecordedResource): Set<string> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const seen = new Set<string>();
     const queue = [start.urn];
@@ -60,7 +60,7 @@ export function waitsFor(resources: readonly RecordedResource[], start: Recorded
 }
 
 /** What needs nodes without waiting for the node group, and what the node group waits for that needs nodes. */
-export function orderProblems(resources: readonly RecordedResource[]): string[] {
+function orderProblems(resources: readonly RecordedResource[]): string[] {
     const nodeGroups = resources.filter((r) => r.type === NODE_GROUP);
     if (nodeGroups.length === 0) {
         return ["no managed node group"];
