@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { RecordedResource } from "../../tools/mockProgram";
-import { runPlatformProgram } from "../../tools/mockProgram";
+import { Cluster } from "../../components/cluster/Cluster";
+import { recordProgram, runPlatformProgram } from "../../tools/mockProgram";
 import { childrenOf, ofType, one, runStack, withConfig } from "../util";
 
 describe("Cluster", () => {
@@ -56,6 +57,14 @@ describe("Cluster", () => {
             policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
             accessScope: { type: "cluster" },
         });
+    });
+
+    it("refuses a role given two access entries, which EKS would reject halfway through the deploy", async () => {
+        const arn = "arn:aws:iam::210987654321:role/ci";
+        await assert.rejects(recordProgram(() => new Cluster("c", {
+            clusterName: "c", kubernetesVersion: "1.34", vpcId: "vpc-1", publicSubnetIds: [], privateSubnetIds: ["subnet-a", "subnet-b"],
+            adminRoleArns: [arn], access: { deployRoleArn: arn }, tags: {},
+        })), /each role may have one access entry only; listed more than once: arn:aws:iam::210987654321:role\/ci/);
     });
 
     it("opens the private endpoint to no one but the nodes by default", () => {
