@@ -132,19 +132,34 @@ describe("GitHub Actions workflows", () => {
         };
 
         for (const [file, job, stack, role] of [
-            ["pull-request.yml", "preview", "${{ matrix.stack }}", "preview"],
-            ["deploy.yml", "staging", "staging", "deploy"],
-            ["deploy.yml", "prod", "prod", "deploy"],
+            ["pull-request.yml", "preview", "${{ matrix.stack }}", "preview-role"],
+            ["deploy.yml", "staging", "staging", "deploy-role"],
+            ["deploy.yml", "prod", "prod", "deploy-role"],
         ]) {
-            it(`${file} ${job}: assumes the ${role} role the stack file grants cluster access to`, () => {
+            it(`${file} ${job}: assumes the ${role} the stack file grants cluster access to`, () => {
                 const { credentials, roleStep, run } = roleOf(file, job);
                 assert.equal(credentials.length, 1);
                 assert.equal(credentials[0].with["role-to-assume"], "${{ steps.role.outputs.arn }}");
                 assert.ok(roleStep, "no step with id role");
-                assert.match(run, new RegExp(`scripts/stack-role\\.ts "?${stack.replace(/[${}.]/g, "\\$&")}"? ${role}\\)`));
+                assert.match(run, new RegExp(`scripts/stack-setting\\.ts "?${stack.replace(/[${}.]/g, "\\$&")}"? ${role}\\)`));
                 const text = fs.readFileSync(path.join(DIR, file), "utf8");
                 assert.doesNotMatch(text, /AWS_(PREVIEW|DEPLOY)_ROLE_ARN/);
             });
         }
     });
+
+    for (const stack of ["staging", "prod"]) {
+        it(`deploy.yml ${stack}: refuses to create the stack's cluster from CI, before pulumi up`, () => {
+            const jobSteps = load("deploy.yml").jobs[stack].steps;
+            const guard = jobSteps.findIndex((s: any) => s.name === "Refuse to create the cluster from CI");
+            const up = jobSteps.findIndex((s: any) => String(s.uses).startsWith("pulumi/actions@"));
+            const credentials = jobSteps.findIndex((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+            assert.ok(credentials < guard && guard < up, `${credentials} < ${guard} < ${up}`);
+            const run = jobSteps[guard].run;
+            assert.match(run, new RegExp(`stack-setting\\.ts ${stack} cluster-name`));
+            assert.match(run, new RegExp(`stack-setting\\.ts ${stack} region`));
+            assert.match(run, /aws eks describe-cluster --name "\$\{name\}" --region "\$\{region\}"/);
+            assert.match(run, /ResourceNotFoundException[\s\S]*exit 1/);
+        });
+    }
 });
