@@ -151,7 +151,7 @@ export class Cluster extends pulumi.ComponentResource {
         // The private endpoint answers only what the cluster security group lets in; without these a
         // runner inside the VPC cannot reach the API even though its traffic never leaves the VPC.
         const apiIngress = args.apiIngress ?? {};
-        const apiIngressCidrs = [...(apiIngress.cidrs ?? [])];
+        const apiIngressCidrs = apiIngress.cidrs ?? [];
         if (apiIngressCidrs.length > 0) {
             new aws.ec2.SecurityGroupRule(`${name}-api-from-cidrs`, {
                 description: "Kubernetes API (private endpoint) from in-VPC deployers",
@@ -159,7 +159,7 @@ export class Cluster extends pulumi.ComponentResource {
                 protocol: "tcp",
                 fromPort: 443,
                 toPort: 443,
-                cidrBlocks: apiIngressCidrs,
+                cidrBlocks: [...apiIngressCidrs],
                 securityGroupId: cluster.clusterSecurityGroupId,
             }, child);
         }
@@ -307,9 +307,9 @@ export class Cluster extends pulumi.ComponentResource {
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
 /**
- * get/list/watch on every resource, Secrets included: a preview reads the live objects it diffs,
- * custom resources (ServiceMonitor, PrometheusRule) and the Helm release records kept in Secrets,
- * none of which AmazonEKSViewPolicy covers. It grants no write.
+ * get/list/watch on every resource and no write. A preview reads the live objects it diffs, among
+ * them custom resources (ServiceMonitor, PrometheusRule) and the Secrets Helm keeps its release
+ * records in, neither of which AmazonEKSViewPolicy covers.
  */
 export const CLUSTER_READ_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
 
