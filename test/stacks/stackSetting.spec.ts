@@ -1,32 +1,45 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR, stackConfig } from "../util";
+import { stackSetting, StackSettingError } from "../../tools/stackSetting";
+import { PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
 
-/** Runs scripts/stack-setting.ts as the workflows do. */
-function stackSetting(...args: string[]) {
-    const result = spawnSync(process.execPath, ["-r", "./tools/register.js", path.join("scripts", "stack-setting.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-describe("scripts/stack-setting.ts (what the workflows read from a stack file)", function () {
-    this.timeout(60000);
-
-    it("prints the deploy and preview roles exactly as the stack file grants them cluster access", () => {
+describe("stack settings the workflows read (tools/stackSetting.ts)", () => {
+    it("gives the deploy and preview roles exactly as the stack file grants them cluster access", () => {
         const access = JSON.parse(stackConfig("prod")["iot-platform:cluster"]).access;
-        assert.deepEqual(stackSetting("prod", "deploy-role"), { status: 0, stdout: `${access.deployRoleArn}\n`, stderr: "" });
-        assert.deepEqual(stackSetting("prod", "preview-role"), { status: 0, stdout: `${access.previewRoleArn}\n`, stderr: "" });
+        assert.equal(stackSetting(PROJECT_DIR, "prod", "deploy-role"), access.deployRoleArn);
+        assert.equal(stackSetting(PROJECT_DIR, "prod", "preview-role"), access.previewRoleArn);
     });
 
-    it("prints where the stack's cluster lives", () => {
-        assert.equal(stackSetting("staging", "cluster-name").stdout, "iot-platform-staging\n");
-        assert.equal(stackSetting("staging", "region").stdout, "us-east-2\n");
+    it("gives where the stack's cluster lives", () => {
+        assert.equal(stackSetting(PROJECT_DIR, "staging", "cluster-name"), "iot-platform-staging");
+        assert.equal(stackSetting(PROJECT_DIR, "staging", "region"), "us-east-2");
     });
 
-    it("exits 2 with the usage on an unknown setting", () => {
-        const run = stackSetting("prod", "admin-role");
-        assert.equal(run.status, 2);
-        assert.equal(run.stdout, "");
-        assert.match(run.stderr, /usage: stack-setting\.ts <stack> deploy-role\|preview-role\|cluster-name\|region/);
+    it("names the key when the stack file leaves a role unset", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "iot-setting-"));
+        try {
+            writeStackFile(dir, "bare", withConfig("prod", "cluster", (c) => { delete c.value.access; }));
+            assert.throws(() => stackSetting(dir, "bare", "preview-role"),
+                (err: Error) => err instanceof StackSettingError && err.message === "iot-platform:cluster.access.previewRoleArn is not set in Pulumi.bare.yaml");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("refuses an unknown setting, listing the known ones", () => {
+        assert.throws(() => stackSetting(PROJECT_DIR, "prod", "admin-role"), /unknown setting "admin-role"; one of deploy-role, preview-role, cluster-name, region/);
+    });
+
+    it("prints a setting from the command line the workflows run, and exits 2 on an error", function () {
+        this.timeout(60000);
+        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "./tools/register.js", path.join("scripts", "stack-setting.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const ok = run("prod", "region");
+        assert.deepEqual([ok.status, ok.stdout, ok.stderr], [0, "us-east-1\n", ""]);
+        const bad = run("prod");
+        assert.deepEqual([bad.status, bad.stdout], [2, ""]);
+        assert.match(bad.stderr, /usage: stack-setting\.ts <stack> deploy-role\|preview-role\|cluster-name\|region/);
     });
 });
