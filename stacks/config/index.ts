@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
-import { appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
+import { appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
 import { dataSchema } from "./data";
 import { alertingSecret, monitoringSchema } from "./monitoring";
@@ -38,6 +38,8 @@ export interface PlatformConfig extends PlatformSettings {
     readonly region: string;
     /** Tags every taggable AWS resource carries. */
     readonly tags: Readonly<Record<string, string>>;
+    /** Doubts that do not stop a deployment (`key: message`, full keys); the program logs them, the offline check shows them. */
+    readonly warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -89,6 +91,7 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>): Plat
             CostCenter: config.costCenter,
             ManagedBy: "pulumi",
         },
+        warnings: appsArchitectureWarnings(config.apps, config.cluster.nodes.instanceType).map((warning) => `${PROJECT}:${warning}`),
     };
 }
 
@@ -107,6 +110,7 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
     }
     problems.push(...appsCertificateRegionProblems(config.apps, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
+    problems.push(...appsArchitectureProblems(config.apps, config.cluster.nodes.instanceType).map((problem) => `${PROJECT}:${problem}`));
     return problems;
 }
 
