@@ -5,9 +5,10 @@
 // - expected = desired node counts; worst case = every node group / autoscaling group at max size,
 //   multi-type groups at their most expensive type, and usage at the ingest profile's peak rate
 //   sustained all month (averages x peakFactor).
-// - Usage comes only from the ingest profile tagged on each Kinesis stream. Kinesis PUT payload units
-//   are records x ceil(bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose ingest
-//   rounds records up to 5 KB; S3 Standard storage is one month of raw, uncompressed ingest (the first
+// - Usage comes only from the ingest profile tagged on each Kinesis stream. A Kinesis record carries
+//   recordsPerKinesisRecord device messages (1 when the tag is absent). Kinesis PUT payload units
+//   are records x ceil(record bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose
+//   ingest rounds each Kinesis record up to 5 KB; S3 Standard storage is one month of raw, uncompressed ingest (the first
 //   month's figure; it grows by the same amount every month unless lifecycle rules expire data),
 //   charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
 // - Each CloudWatch log group is assumed to ingest ASSUMED_LOG_GB_PER_GROUP a month.
@@ -89,6 +90,8 @@ export interface IngestProfile {
     messagesPerDevicePerMinute: number;
     averageMessageBytes: number;
     peakFactor: number;
+    /** Device messages per Kinesis record. */
+    recordsPerKinesisRecord: number;
 }
 
 export const INGEST_TAGS = {
@@ -96,38 +99,44 @@ export const INGEST_TAGS = {
     messagesPerDevicePerMinute: "iot:ingest:messagesPerDevicePerMinute",
     averageMessageBytes: "iot:ingest:averageMessageBytes",
     peakFactor: "iot:ingest:peakFactor",
+    recordsPerKinesisRecord: "iot:ingest:recordsPerKinesisRecord",
 } as const;
+
+/** Tags a stream may leave out, with the value that means. */
+const INGEST_TAG_DEFAULTS: Partial<IngestProfile> = { recordsPerKinesisRecord: 1 };
 
 /** Reads the ingest profile from a stream's tags; a string is the reason it is missing or invalid. */
 export function readIngestProfile(stream: StackResource): IngestProfile | Unknown | string {
     const profile: Partial<IngestProfile> = {};
     const bad: string[] = [];
     for (const [field, tag] of Object.entries(INGEST_TAGS) as [keyof IngestProfile, string][]) {
-        const v = toNumber(at(stream.props, "tags", tag));
+        const v = toNumber(at(stream.props, "tags", tag)) ?? INGEST_TAG_DEFAULTS[field];
         if (v === UNKNOWN) {
             return UNKNOWN;
         }
-        if (v === undefined || v < 0 || (field === "peakFactor" && v < 1)) {
+        if (v === undefined || v < 0 || ((field === "peakFactor" || field === "recordsPerKinesisRecord") && v < 1)) {
             bad.push(tag);
         } else {
             profile[field] = v;
         }
     }
     return bad.length > 0
-        ? `Kinesis stream '${stream.name}' has no valid ingest profile tag(s) ${bad.join(", ")} (peakFactor must be >= 1)`
+        ? `Kinesis stream '${stream.name}' has no valid ingest profile tag(s) ${bad.join(", ")} (peakFactor and recordsPerKinesisRecord must be >= 1)`
         : profile as IngestProfile;
 }
 
-/** Monthly volumes at the profile's average rate. */
+/** Monthly volumes at the profile's average rate; `records` are Kinesis records. */
 export function monthlyUsage(p: IngestProfile, hoursPerMonth: number) {
-    const records = p.devices * p.messagesPerDevicePerMinute * MINUTES_PER_HOUR * hoursPerMonth;
-    const roundedBytes = (unit: number) => records * Math.ceil(p.averageMessageBytes / unit) * unit;
+    const messages = p.devices * p.messagesPerDevicePerMinute * MINUTES_PER_HOUR * hoursPerMonth;
+    const records = messages / p.recordsPerKinesisRecord;
+    const recordBytes = p.averageMessageBytes * p.recordsPerKinesisRecord;
+    const roundedBytes = (unit: number) => records * Math.ceil(recordBytes / unit) * unit;
     return {
         records,
-        putPayloadUnits: records * Math.ceil(p.averageMessageBytes / (25 * 1024)),
+        putPayloadUnits: records * Math.ceil(recordBytes / (25 * 1024)),
         onDemandIngestGb: roundedBytes(1024) / GIB,
         firehoseIngestGb: roundedBytes(5 * 1024) / GIB,
-        rawGb: (records * p.averageMessageBytes) / GIB,
+        rawGb: (messages * p.averageMessageBytes) / GIB,
     };
 }
 
