@@ -4,6 +4,7 @@ import { StrictConfigSchema } from "./lib/config";
 import { configuredStackCheck } from "./lib/policy";
 import { fromPolicyResources, StackGraph } from "./lib/graph";
 import { at, UNKNOWN } from "./lib/values";
+import { INSTANCE_CATALOGUE, instanceType } from "./instances";
 import { collectNodeGroups, T } from "./nodes";
 
 export interface CapacityConfig {
@@ -17,7 +18,8 @@ export const capacityConfigSchema: StrictConfigSchema = {
     properties: {
         maxTotalNodes: { type: "integer", minimum: 0, description: "Sum of max sizes over all node groups" },
         maxNodesPerGroup: { type: "integer", minimum: 0, description: "Max size of any one node group" },
-        allowedInstanceTypes: { type: "array", items: { type: "string", pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9]+$" }, minItems: 1, uniqueItems: true },
+        // Only types of the instance catalogue: the program sizes and the pack prices exactly these.
+        allowedInstanceTypes: { type: "array", items: { type: "string", enum: Object.keys(INSTANCE_CATALOGUE.types) }, minItems: 1, uniqueItems: true },
         spotAllowed: { type: "boolean" },
     },
     required: ["maxTotalNodes", "maxNodesPerGroup", "allowedInstanceTypes", "spotAllowed"],
@@ -44,6 +46,10 @@ export function nodeCapacityPolicy(): StackValidationPolicy {
                     const bad = g.instanceTypes.filter(t => !config.allowedInstanceTypes.includes(t));
                     if (bad.length > 0) {
                         reportViolation(`'${r.name}' (${r.type}) uses instance type(s) ${bad.join(", ")}; allowed: ${allowed}.`, r.urn);
+                    }
+                    const unknown = g.instanceTypes.filter(t => instanceType(t) === undefined);
+                    if (unknown.length > 0) {
+                        reportViolation(`'${r.name}' (${r.type}) uses instance type(s) ${unknown.join(", ")} that the instance catalogue ${INSTANCE_CATALOGUE.version} (policy/instances.ts) does not know, so their capacity and price are unknown.`, r.urn);
                     }
                 }
                 if (g.max !== UNKNOWN) {

@@ -27,7 +27,11 @@ export const ASSUMED_LOG_GB_PER_GROUP = 10;
 const GIB = 1024 ** 3;
 const MINUTES_PER_HOUR = 60;
 
-export interface CostLine { urn: string; name: string; type: string; item: string; monthlyUsd: number }
+export interface CostLine {
+    urn: string; name: string; type: string; item: string; monthlyUsd: number;
+    /** EC2 instance-hours or the EKS control plane: what a cost baseline of instances is compared with. */
+    compute?: boolean;
+}
 export interface Estimate { lines: CostLine[]; totalUsd: number }
 export interface CostProblem { urn: string; name: string; type: string; message: string }
 export interface CostEstimate {
@@ -157,7 +161,7 @@ interface Pricer {
     prices: RegionPrices;
     table: PriceTable;
     graph: StackGraph;
-    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number): void;
+    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, compute?: boolean): void;
     problem(r: StackResource, message: string): void;
     unknown(r: StackResource, what: string): void;
 }
@@ -181,7 +185,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const dearest = hourly.reduce((a, b) => (b.price > a.price ? b : a));
     const h = c.table.hoursPerMonth;
     c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${g.desired} (max ${g.max})`,
-        g.desired * first.price * h, g.max * dearest.price * h);
+        g.desired * first.price * h, g.max * dearest.price * h, true);
     if (g.rootVolume === UNKNOWN) {
         c.unknown(r, "root volume");
         return;
@@ -207,7 +211,8 @@ function priceControlPlane(r: StackResource, c: Pricer): void {
     const extended = typeof version === "string" && supportType !== "STANDARD" &&
         c.table.eksExtendedSupportVersions.includes(version);
     const rate = extended ? c.prices.eksControlPlaneHour.extended : c.prices.eksControlPlaneHour.standard;
-    c.line(r, `EKS control plane (${extended ? "extended" : "standard"} support)`, rate * c.table.hoursPerMonth);
+    const monthly = rate * c.table.hoursPerMonth;
+    c.line(r, `EKS control plane (${extended ? "extended" : "standard"} support)`, monthly, monthly, true);
 }
 
 function profileFor(stream: StackResource, c: Pricer): IngestProfile | undefined {
@@ -381,9 +386,10 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
         prices,
         table,
         graph,
-        line: (r, item, e, w = e) => {
-            expected.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: e });
-            worst.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: w });
+        line: (r, item, e, w = e, compute) => {
+            const scope = compute ? { compute } : {};
+            expected.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: e, ...scope });
+            worst.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: w, ...scope });
         },
         problem: (r, message) => unpriced.push({ urn: r.urn, name: r.name, type: r.type, message }),
         unknown: (r, what) => unknown.push(`${r.name} (${r.type}): ${what} unknown during preview`),

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
+import { costBaselineProblems, costBaselineSchema } from "./cost";
 import { dataSchema } from "./data";
 import { alertingSecret, monitoringSchema } from "./monitoring";
 import { networkSchema } from "./network";
@@ -25,6 +26,8 @@ const platformSchema = strictObject({
     /** The application catalog: one entry per service, each in its own namespace (README.md, "The app entry"). */
     apps: appsSchema,
     monitoring: monitoringSchema.prefault({}),
+    /** What the environment replaces; the offline check compares the stack's compute cost with it (docs/cost.md). */
+    costBaseline: costBaselineSchema.optional(),
     /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
     slackWebhookUrl: alertingSecret,
     pagerdutyRoutingKey: alertingSecret,
@@ -110,6 +113,7 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
     }
     problems.push(...appsCertificateRegionProblems(config.apps, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
+    problems.push(...costBaselineProblems(config.costBaseline, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsArchitectureProblems(config.apps, config.cluster.nodes.instanceType).map((problem) => `${PROJECT}:${problem}`));
     return problems;
 }
