@@ -248,7 +248,7 @@ export function appsArchitectureProblems(apps: AppsConfig, nodeInstanceType: str
         const declared = app.image.architectures;
         return declared === undefined || declared.includes(needed) ? [] : [
             `apps.${i}.image.architectures: ${app.name}'s image is published for ${declared.join(", ")} only, but cluster.nodes.instanceType ${nodeInstanceType} ` +
-                `runs ${node.architecture} (${needed} images); publish a ${needed} image or choose an instance type of that architecture (got ${JSON.stringify(declared)})`,
+                `runs ${node.architecture} (${needed} images); publish an image for ${needed} or choose an instance type of that architecture (got ${JSON.stringify(declared)})`,
         ];
     });
 }

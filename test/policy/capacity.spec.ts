@@ -33,9 +33,17 @@ describe("node-capacity policy", () => {
     });
 
     it("fails an instance type that is not allowed, naming it", () => {
+        const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; });
+        assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+        ]);
+    });
+
+    it("fails an instance type the instance catalogue does not know, which no config can allow", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge that the instance catalogue 2025.06.2 (policy/instances.ts) does not know, so their capacity and price are unknown.",
         ]);
     });
 
@@ -49,7 +57,7 @@ describe("node-capacity policy", () => {
     it("fails a launch template with a disallowed instance type", () => {
         const stack = patched(platformStack(PROD_SHAPE), "aws:ec2/launchTemplate:LaunchTemplate", "cluster-nodes", p => { p.instanceType = "t3.medium"; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "Launch template 'cluster-nodes' sets instance type t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "Launch template 'cluster-nodes' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
     });
 
@@ -75,8 +83,8 @@ describe("node-capacity policy", () => {
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child, lt, asg])).groups.map(g => [g.resource.type, g.max]),
             [["aws:autoscaling/group:Group", 2]]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, child, lt, asg], prodConfig)), [
-            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
-            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
         // a cluster with skipDefaultNodeGroup has no such children and counts zero nodes
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child])).groups, []);
@@ -85,8 +93,8 @@ describe("node-capacity policy", () => {
     it("checks the aws:eks/nodeGroup child in a real preview: instance type and max size", () => {
         const NG = "aws:eks/nodeGroup:NodeGroup";
         const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
-        assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; }), prodConfig)), [
-            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) m5.24xlarge; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+        assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; }), prodConfig)), [
+            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.scalingConfig.maxSize = 7; }), prodConfig)), [
             "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) can scale to 7 nodes; the limit per node group is 6.",
@@ -113,8 +121,8 @@ describe("node-capacity policy", () => {
         const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { id: "lt-1", instanceType: "c7i.large" });
         const asg = res("aws:autoscaling/group:Group", "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: "lt-1" } });
         assert.deepStrictEqual(messages(runStackPolicy(policy, [lt, asg], prodConfig)), [
-            "'asg' (aws:autoscaling/group:Group) uses instance type(s) c7i.large; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
-            "Launch template 'lt' sets instance type c7i.large; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "'asg' (aws:autoscaling/group:Group) uses instance type(s) c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "Launch template 'lt' sets instance type c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
     });
 

@@ -117,7 +117,7 @@ export interface StackShape {
     realPreview?: boolean;
 }
 
-export const PROD_SHAPE: StackShape = { env: "prod", instanceType: "m6i.large", nodes: { min: 3, desired: 3, max: 6 }, natGateways: 3, shards: 4, devices: 10000 };
+export const PROD_SHAPE: StackShape = { env: "prod", instanceType: "m6a.large", nodes: { min: 3, desired: 3, max: 6 }, natGateways: 3, shards: 4, devices: 10000 };
 export const STAGING_SHAPE: StackShape = { env: "staging", instanceType: "t3.large", nodes: { min: 2, desired: 2, max: 3 }, natGateways: 1, shards: 1, devices: 500 };
 
 /** A resource set shaped like the program's stacks (components as under mocks, ids as mocks return them). */
