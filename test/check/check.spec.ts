@@ -115,6 +115,10 @@ describe("offline check", function () {
         assert.match(renderText(result), /\n {2}baseline: compute \(nodes \+ EKS control plane\) \$262\.22 expected \(−42\.4%\), \$451\.43 worst case \(−0\.9%\) against \$455\.52 for the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium\n {4}15 x t3\.medium on demand {2}\$455\.52\n/);
         assert.match(renderMarkdown(result), /\n\| compute \(nodes \+ EKS control plane\) \| \$262\.22 \(−42\.4%\) \| \$451\.43 \(−0\.9%\) \| baseline \$455\.52: the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium \|\n/);
         assert.equal(JSON.parse(renderJson(result)).cost.baseline.differencePercent.expected, b.differencePercent.expected);
+        const text = renderText(result);
+        const shown = (doc: string) => doc.slice(doc.indexOf("Monthly cost (USD"), doc.indexOf("\nmandatory violations"));
+        assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")), shown(text),
+            "README.md shows stale cost figures: paste the cost block of `npm run check -- --stack prod`");
     });
 
     it("writes JSON with the documented fields", async () => {
