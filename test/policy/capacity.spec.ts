@@ -19,6 +19,7 @@ describe("node-capacity policy", () => {
 
     it("fails the prod-shaped stack against the staging limits", () => {
         assert.deepStrictEqual(messages(runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("staging", "node-capacity"))), [
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m6a.large; allowed: t3.large, m6i.large.",
             "'cluster-nodes' (eks:index:ManagedNodeGroup) can scale to 6 nodes; the limit per node group is 3.",
             "Node groups can scale to 6 nodes in total (cluster-nodes=6); the limit is 3.",
         ]);
