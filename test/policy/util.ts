@@ -159,7 +159,7 @@ export function platformStack(s: StackShape): StackResource[] {
             enabledClusterLogTypes: logTypes, tags,
         }, cluster));
         add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {
-            subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], capacityType: "ON_DEMAND",
+            subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND",
             scalingConfig, launchTemplate: { id: "lt-nodes", version: "1" }, tags,
         }, cluster));
     } else {
@@ -199,7 +199,7 @@ export function platformStack(s: StackShape): StackResource[] {
         const mng = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {}, cluster));
         add(res("aws:eks/nodeGroup:NodeGroup", "cluster-nodes", {
             clusterName: UNKNOWN, nodeRoleArn: UNKNOWN, subnetIds: privateSubnets.map(() => UNKNOWN),
-            instanceTypes: [s.instanceType], capacityType: "ON_DEMAND", scalingConfig,
+            instanceTypes: [s.instanceType], amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND", scalingConfig,
             launchTemplate: { id: UNKNOWN, version: UNKNOWN }, tags,
         }, mng, { propertyDependencies: { subnetIds: privateSubnets.map(p => p.urn), launchTemplate: [launchTemplate.urn] } }));
     }
