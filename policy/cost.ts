@@ -8,9 +8,9 @@
 // - Usage comes only from the ingest profile tagged on each Kinesis stream. A Kinesis record carries
 //   recordsPerKinesisRecord device messages (1 when the tag is absent). Kinesis PUT payload units
 //   are records x ceil(record bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose
-//   ingest rounds each Kinesis record up to 5 KB; S3 Standard storage is one month of raw, uncompressed ingest (the first
-//   month's figure; it grows by the same amount every month unless lifecycle rules expire data),
-//   charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
+//   ingest rounds each Kinesis record up to 5 KB; S3 Standard storage is one month of raw,
+//   uncompressed ingest (the first month's figure; it grows by the same amount every month unless
+//   lifecycle rules expire data), charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
 // - Each CloudWatch log group is assumed to ingest ASSUMED_LOG_GB_PER_GROUP a month.
 // - Not modelled: NAT data processing, load balancer LCUs, data transfer, requests, snapshots, and the
 //   storage of S3 server access logs (one small record per request, expired by lifecycle).
@@ -175,7 +175,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const hourly = g.instanceTypes.map(t => ({ t, price: c.prices.ec2InstanceHour[t] }));
     const missing = hourly.filter(h => h.price === undefined).map(h => h.t);
     if (missing.length > 0) {
-        c.problem(r, `instance type(s) ${missing.join(", ")} of '${r.name}' are not in the price table`);
+        c.problem(r, `instance type(s) ${missing.join(", ")} of '${r.name}' are not in the instance catalogue (policy/instances.ts)`);
         return;
     }
     if (hourly.length === 0) {

@@ -209,7 +209,6 @@ export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanc
         return [];
     }
     const app = apps[over.index];
-    const fix = "lower replicas or requests, or raise cluster.nodes.max or the instance type";
     if (over.resource === "pods") {
         return [
             `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas brings the catalog's worst case to ${over.needed} pods, ` +
@@ -225,7 +224,7 @@ export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanc
     return [
         `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas × ${perPod} brings the catalog's worst case to ${over.needed}${over.unit} ${over.resource}, ` +
             `over the ${over.room}${over.unit} the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${perNode} allocatable each, minus ${reserve} for cluster services); ` +
-            `${fix} (got ${app.replicas.max})`,
+            `lower replicas or requests, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
     ];
 }
 

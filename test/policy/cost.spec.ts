@@ -57,7 +57,7 @@ describe("cost model", () => {
 
     it("names an instance type missing from the price table", () => {
         const e = estimateMonthlyCost([res("aws:ec2/instance:Instance", "vm", { instanceType: "x2idn.32xlarge" })], PRICE_TABLE, "us-east-1");
-        assert.deepStrictEqual(e.unpriced.map(p => p.message), ["instance type(s) x2idn.32xlarge of 'vm' are not in the price table"]);
+        assert.deepStrictEqual(e.unpriced.map(p => p.message), ["instance type(s) x2idn.32xlarge of 'vm' are not in the instance catalogue (policy/instances.ts)"]);
     });
 
     it("reports a region missing from the table and a resource pinned to another region", () => {
