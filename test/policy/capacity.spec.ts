@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { nodeCapacityPolicy } from "../../policy/capacity";
+import { nodeCapacityPolicy, workloadPods } from "../../policy/capacity";
 import { StackGraph } from "../../policy/lib/graph";
 import { collectNodeGroups } from "../../policy/nodes";
 import { messages, patched, platformStack, policyConfig, PROD_SHAPE, res, runStackPolicy, STAGING_SHAPE, UNKNOWN } from "./util";
@@ -138,5 +138,41 @@ describe("node-capacity policy", () => {
         assert.deepStrictEqual(messages(runStackPolicy(policy, [], { ...prodConfig, maxNodes: 3 })), [
             "Invalid policy config for 'node-capacity': maxNodes is not an allowed field (allowed: maxTotalNodes, maxNodesPerGroup, allowedInstanceTypes, spotAllowed). Run with --policy-pack-config policy/config/<env>.json.",
         ]);
+    });
+
+    describe("pod density", () => {
+        const ng = res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["m6a.large"], scalingConfig: { desiredSize: 2, minSize: 2, maxSize: 2 } });
+        const app = (name: string, maxReplicas: number) => [
+            res("kubernetes:apps/v1:Deployment", `${name}-deploy`, { metadata: { name, namespace: name }, spec: {} }),
+            res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", `${name}-hpa`, {
+                metadata: { name, namespace: name }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, maxReplicas },
+            }),
+        ];
+        const agent = res("kubernetes:apps/v1:DaemonSet", "agent", { metadata: { name: "agent", namespace: "kube-system" }, spec: {} });
+        const config = { ...prodConfig, allowedInstanceTypes: ["m6a.large"] };
+
+        it("counts HPA maxima, plain replicas and DaemonSets on every node", () => {
+            const single = res("kubernetes:apps/v1:Deployment", "single", { metadata: { name: "single" }, spec: { replicas: 3 } });
+            const unset = res("kubernetes:apps/v1:Deployment", "unset", { metadata: { name: "unset" }, spec: {} });
+            // 20 (HPA) + 3 + 1 + 2 nodes × 1 DaemonSet
+            assert.strictEqual(workloadPods(new StackGraph([...app("a", 20), single, unset, agent]), 2), 26);
+        });
+
+        it("fails when the workloads can reach more pods than the node groups admit, with the numbers", () => {
+            // given 2 × m6a.large admit 2 × 29 = 58 pods; 56 app pods + 2 DaemonSet pods fit
+            assert.deepStrictEqual(runStackPolicy(policy, [ng, ...app("a", 30), ...app("b", 26), agent], config), []);
+            // when one more replica
+            assert.deepStrictEqual(messages(runStackPolicy(policy, [ng, ...app("a", 30), ...app("b", 27), agent], config)), [
+                "The stack's workloads can reach 59 pods (HPA maxima, replicas, DaemonSets on 2 nodes; Helm releases not counted), " +
+                    "over the 58 pods the node groups admit at max size (ng: 2 × 29; max pods per node from the instance catalogue).",
+            ]);
+        });
+
+        it("does not count what it cannot see: an unknown replica count or instance type", () => {
+            const unknownReplicas = res("kubernetes:apps/v1:Deployment", "u", { metadata: { name: "u" }, spec: { replicas: UNKNOWN } });
+            assert.strictEqual(workloadPods(new StackGraph([unknownReplicas]), 2), 0);
+            const unknownType = res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: UNKNOWN, scalingConfig: { maxSize: 1 } });
+            assert.deepStrictEqual(runStackPolicy(policy, [unknownType, ...app("a", 500)], config), []);
+        });
     });
 });
