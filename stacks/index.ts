@@ -5,6 +5,7 @@ import { enforceNoPlaceholders, stackPlaceholders } from "./config/placeholders"
 import { createPlatform, platformOutputs } from "./platform";
 
 const config = parsePlatformConfig(pulumi.runtime.allConfig());
+config.warnings.forEach((warning) => pulumi.log.warn(warning));
 enforceNoPlaceholders(stackPlaceholders(config), pulumi.runtime.isDryRun(), (message) => pulumi.log.warn(message));
 const outputs = platformOutputs(createPlatform(config));
 

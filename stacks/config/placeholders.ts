@@ -63,9 +63,9 @@ export function findPlaceholders(project: string, settings: Readonly<Record<stri
     return found;
 }
 
-/** The placeholders of a loaded stack configuration; the derived fields (tags, region) hold none. */
+/** The placeholders of a loaded stack configuration; the derived fields (tags, region, warnings) are not settings. */
 export function stackPlaceholders(config: PlatformConfig): Placeholder[] {
-    const { project, region: _region, tags: _tags, ...settings } = config;
+    const { project, region: _region, tags: _tags, warnings: _warnings, ...settings } = config;
     return findPlaceholders(project, settings);
 }
 

@@ -6,7 +6,6 @@ import * as path from "path";
 import { estimateMonthlyCost } from "../../policy/cost";
 import { PRICE_TABLE } from "../../policy/pricing";
 import { toAnalyzerViews } from "../../tools/check/collect";
-import { PLACEHOLDER_CHECK } from "../../tools/check/placeholders";
 import { renderJson, renderMarkdown, renderText } from "../../tools/check/report";
 import { CheckSetupError, PACK_DIR, runCheck } from "../../tools/check/run";
 import { runPlatformProgram } from "../../tools/mockProgram";
@@ -47,16 +46,18 @@ describe("offline check", function () {
         });
     }
 
-    it("lists every placeholder of a stack file as an advisory entry naming its key, and none once filled in", async () => {
+    it("lists every placeholder of a stack file as a config warning naming its key, and none once filled in", async () => {
+        const isPlaceholder = (w: string) => /is a placeholder \(.*`pulumi up` refuses to start until it is replaced$/.test(w);
         const shipped = await runCheck({ stack: "prod" }, pack);
-        const placeholders = shipped.violations.filter((v) => v.policy === PLACEHOLDER_CHECK);
+        const placeholders = shipped.configWarnings.filter(isPlaceholder);
         assert.equal(placeholders.length, 10);
-        assert.ok(placeholders.every((v) => v.enforcementLevel === "advisory" && v.resource === undefined));
-        assert.match(placeholders[0].message, /^iot-platform:cluster\.publicAccessCidrs\.0: "203\.0\.113\.0\/24" is a placeholder/);
-        assert.match(renderText(shipped), /iot-platform:apps\.3\.tls\.certificateArn/);
+        assert.match(placeholders[0], /^iot-platform:cluster\.publicAccessCidrs\.0: "203\.0\.113\.0\/24" is a placeholder/);
+        assert.deepEqual(shipped.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.match(renderText(shipped), /iot-platform:apps\.3\.tls\.certificateArn: .* is a placeholder/);
+        assert.match(renderMarkdown(shipped), /- iot-platform:monitoring\.runbookBaseUrl: .* is a placeholder/);
         writeStackFile(fixtures, "filled", filledConfig("prod"));
         const filled = await runCheck({ stack: "filled", projectDir: fixtures }, pack);
-        assert.deepEqual(filled.violations.filter((v) => v.policy === PLACEHOLDER_CHECK), []);
+        assert.deepEqual(filled.configWarnings.filter(isPlaceholder), []);
     });
 
     it("refuses a node group max above the environment's limit, naming the policy, the resource and the count", async () => {
@@ -116,11 +117,29 @@ describe("offline check", function () {
         assert.ok(direct.worstCase.totalUsd > direct.expected.totalUsd);
     });
 
+    it("shows prod's compute cost against the seed's fleet, in every format", async () => {
+        // given prod's costBaseline, 15 × t3.medium on demand = $455.52
+        const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
+        const b = result.cost.baseline!;
+        // then 3 (max 6) × m6a.large + the EKS control plane: $262.22 (−42.4%), $451.43 worst case (−0.9%)
+        assert.equal(b.baseline.totalUsd.toFixed(2), "455.52");
+        assert.equal(b.compute.expectedUsd.toFixed(2), "262.22");
+        assert.equal(b.differencePercent.expected.toFixed(1), "-42.4");
+        assert.equal(b.differencePercent.worstCase.toFixed(1), "-0.9");
+        assert.match(renderText(result), /\n {2}baseline: compute \(nodes \+ EKS control plane\) \$262\.22 expected \(−42\.4%\), \$451\.43 worst case \(−0\.9%\) against \$455\.52 for the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium\n {4}15 x t3\.medium on demand {2}\$455\.52\n/);
+        assert.match(renderMarkdown(result), /\n\| compute \(nodes \+ EKS control plane\) \| \$262\.22 \(−42\.4%\) \| \$451\.43 \(−0\.9%\) \| baseline \$455\.52: the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium \|\n/);
+        assert.equal(JSON.parse(renderJson(result)).cost.baseline.differencePercent.expected, b.differencePercent.expected);
+        const text = renderText(result);
+        const shown = (doc: string) => doc.slice(doc.indexOf("Monthly cost (USD"), doc.indexOf("\nmandatory violations"));
+        assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")), shown(text),
+            "README.md shows stale cost figures: paste the cost block of `npm run check -- --stack prod`");
+    });
+
     it("writes JSON with the documented fields", async () => {
         const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
         const doc = JSON.parse(renderJson(result, true));
-        assert.deepEqual(Object.keys(doc), ["stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "violations", "summary", "diagram"]);
-        assert.deepEqual(Object.keys(doc.cost), ["region", "budgetUsd", "expected", "worstCase", "unpriced"]);
+        assert.deepEqual(Object.keys(doc), ["stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "configWarnings", "violations", "summary", "diagram"]);
+        assert.deepEqual(Object.keys(doc.cost), ["region", "budgetUsd", "expected", "worstCase", "unpriced", "baseline"]);
         assert.deepEqual(Object.keys(doc.resources[0]).sort(), ["name", "parent", "type", "urn"].filter((k) => k in doc.resources[0]).sort());
         assert.equal(doc.summary.allowed, true);
         assert.equal(doc.resources.length, result.resources.length);

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { compareWithBaseline } from "../../policy/baseline";
 import { estimateMonthlyCost } from "../../policy/cost";
 import { PRICE_TABLE } from "../../policy/pricing";
 import { ConfigError } from "../../stacks/config";
@@ -92,10 +93,10 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
                 message: d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
             };
         });
-        violations.push(...placeholderWarnings(run.config));
 
         const budget = policyConfig["monthly-budget"]?.properties as { region?: string; monthlyBudgetUsd?: number } | undefined;
         const region = budget?.region ?? run.config.region;
+        const estimate = estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region);
         return {
             stack: options.stack,
             environment,
@@ -106,8 +107,10 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
             cost: {
                 region,
                 budgetUsd: budget?.monthlyBudgetUsd ?? NaN,
-                estimate: estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region),
+                estimate,
+                baseline: run.config.costBaseline && compareWithBaseline(estimate, run.config.costBaseline, PRICE_TABLE, region),
             },
+            configWarnings: [...run.config.warnings, ...placeholderWarnings(run.config)],
             violations,
             diagram: mermaidDiagram(resources),
         };
