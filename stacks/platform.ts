@@ -4,6 +4,7 @@ import { MetricsServer } from "../components/addons/MetricsServer";
 import { AppCatalog } from "../components/apps/AppCatalog";
 import { Cluster } from "../components/cluster/Cluster";
 import { DataPipeline } from "../components/data/DataPipeline";
+import { PagerDutyEscalation } from "../components/incident/PagerDutyEscalation";
 import { DataPathAlarms } from "../components/monitoring/DataPathAlarms";
 import { Monitoring } from "../components/monitoring/Monitoring";
 import { Network } from "../components/network/Network";
@@ -23,6 +24,8 @@ export interface Platform {
     readonly metricsServer: MetricsServer;
     readonly clusterAutoscaler: ClusterAutoscaler;
     readonly apps: AppCatalog;
+    /** The PagerDuty escalation policy, service and integrations, when the stack sets `pagerdutyToken`. */
+    readonly pagerduty: PagerDutyEscalation | undefined;
 }
 
 /**
@@ -68,6 +71,17 @@ export function createPlatform(config: PlatformConfig): Platform {
         tags: config.tags,
     });
 
+    // With a PagerDuty API token the program owns the escalation policy, the service and its
+    // integrations, and hands their keys (secrets) to Alertmanager and the alarm topic; without one,
+    // the keys set with `pulumi config set --secret` are used as they are.
+    const pagerduty = config.pagerdutyToken === undefined ? undefined : new PagerDutyEscalation(`${prefix}-pagerduty`, {
+        token: pulumi.secret(config.pagerdutyToken),
+        ladder: config.incident.escalation,
+        serviceName: prefix,
+    });
+    const pagerdutyRoutingKey = pagerduty?.eventsRoutingKey ?? asSecret(config.pagerdutyRoutingKey);
+    const pagerdutyCloudwatchKey = pagerduty?.cloudwatchIntegrationKey ?? asSecret(config.pagerdutyCloudwatchKey);
+
     const monitoring = new Monitoring(`${prefix}-monitoring`, {
         provider: cluster.provider,
         // The app rules and dashboards watch exactly the namespaces of the catalog.
@@ -76,7 +90,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
         prometheus: config.monitoring.prometheus,
         alertmanager: config.monitoring.alertmanager,
-        receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey: asSecret(config.pagerdutyRoutingKey) },
+        receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey },
     }, { dependsOn: [cluster] });
 
     const alarms = new DataPathAlarms(`${prefix}-data-alarms`, {
@@ -87,7 +101,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         bufferingIntervalSeconds: data.bufferingIntervalSeconds,
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
         emails: config.monitoring.alarms.emails,
-        pagerdutyCloudwatchKey: asSecret(config.pagerdutyCloudwatchKey),
+        pagerdutyCloudwatchKey,
         tags: config.tags,
     });
 
@@ -119,7 +133,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         region: config.region,
     }, { dependsOn: [monitoring] });
 
-    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps };
+    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps, pagerduty };
 }
 
 /** What `pulumi stack output` shows. */

@@ -8,6 +8,7 @@ import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
 import { dataSchema } from "./data";
+import { incidentProblems, incidentSchema } from "./incident";
 import { alertingSecret, monitoringSchema } from "./monitoring";
 import { networkSchema } from "./network";
 import { strictObject } from "./schema";
@@ -25,10 +26,14 @@ const platformSchema = strictObject({
     /** The application catalog: one entry per service, each in its own namespace (README.md, "The app entry"). */
     apps: appsSchema,
     monitoring: monitoringSchema.prefault({}),
+    /** The escalation ladder (docs/incident-response.md); the seed's ladder when left out. */
+    incident: incidentSchema,
     /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
     slackWebhookUrl: alertingSecret,
     pagerdutyRoutingKey: alertingSecret,
     pagerdutyCloudwatchKey: alertingSecret,
+    /** PagerDuty REST API token: opts into the program managing the escalation policy, service and integrations. */
+    pagerdutyToken: alertingSecret,
 });
 
 type PlatformSettings = z.infer<typeof platformSchema>;
@@ -107,6 +112,13 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
     }
     problems.push(...appsCertificateRegionProblems(config.apps, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
+    const pagerdutyManaged = config.pagerdutyToken !== undefined;
+    problems.push(...incidentProblems(config.incident.escalation, pagerdutyManaged).map((problem) => `${PROJECT}:${problem}`));
+    for (const key of ["pagerdutyRoutingKey", "pagerdutyCloudwatchKey"] as const) {
+        if (pagerdutyManaged && config[key] !== undefined) {
+            problems.push(`${PROJECT}:${key}: must not be set together with ${PROJECT}:pagerdutyToken: the program creates the integration and its key; remove it with \`pulumi config rm ${key}\``);
+        }
+    }
     return problems;
 }
 

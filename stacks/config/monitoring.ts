@@ -9,7 +9,7 @@ export const DEFAULT_RUNBOOK_BASE_URL = "https://github.com/example-org/iot-plat
  * exactly the credential and nothing else (a secret nested in `monitoring` would make the whole
  * object secret). Each is optional: without them the stack deploys and alerts reach no one.
  */
-export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerdutyRoutingKey", "pagerdutyCloudwatchKey"] as const;
+export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerdutyRoutingKey", "pagerdutyCloudwatchKey", "pagerdutyToken"] as const;
 
 /**
  * Validated loosely on purpose: the loader's messages quote the bad value, and a credential must
