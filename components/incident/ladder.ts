@@ -143,15 +143,11 @@ export function formatMinutes(minutes: number): string {
     return parts.join(" ");
 }
 
-/** Markers around the generated part of a runbook's escalation section. */
-export const GENERATED_BEGIN = "<!-- escalation ladder: generated from iot-platform:incident.escalation by scripts/render-runbooks.ts; edit the stack files, not this list -->";
-export const GENERATED_END = "<!-- end of generated escalation ladder -->";
-
 /**
- * The generated part of every runbook's "Escalation" section: the ladder as the on-call reads it,
- * with the time since the page at which each level is notified.
+ * The ladder as the on-call reads it, one line per level with the time since the page at which that
+ * level is notified (PagerDuty's delays are per level; people think in time since the page).
  */
-export function escalationMarkdown(ladder: EscalationLadder): string {
+export function ladderLines(ladder: EscalationLadder): string[] {
     const starts = levelStartMinutes(ladder);
     const last = ladder.levels.length - 1;
     const lines = ladder.levels.map((level, i) => {
@@ -160,16 +156,8 @@ export function escalationMarkdown(ladder: EscalationLadder): string {
         return `${i + 1}. ${when}: ${level.name}${next}.`;
     });
     const repeat = ladder.repeat ?? 0;
-    const after = repeat > 0
+    lines.push(repeat > 0
         ? `After the last level PagerDuty starts again from level 1, ${repeat} more time${repeat === 1 ? "" : "s"}.`
-        : "The last level keeps the incident until it is resolved.";
-    return [
-        GENERATED_BEGIN,
-        "PagerDuty escalates an incident nobody has acknowledged (acknowledging stops the ladder; resolve it when the alert clears):",
-        "",
-        ...lines,
-        "",
-        after,
-        GENERATED_END,
-    ].join("\n");
+        : "The last level keeps the incident until it is resolved.");
+    return lines;
 }

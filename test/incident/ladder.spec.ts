@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { escalationMarkdown, escalationRules, formatMinutes, levelStartMinutes, SEED_LADDER } from "../../components/incident/ladder";
+import { escalationRules, formatMinutes, ladderLines, levelStartMinutes, SEED_LADDER } from "../../components/incident/ladder";
 import { parsePlatformConfig } from "../../stacks/config";
 import { problemsOf, stackConfig, withConfig } from "../util";
 import { managedConfig } from "./fixtures";
@@ -29,11 +29,12 @@ describe("escalation ladder", () => {
         });
 
         it("renders the runbook text with the time since the page", () => {
-            const text = escalationMarkdown(SEED_LADDER);
+            const text = ladderLines(SEED_LADDER).join("\n");
             assert.match(text, /1\. \*\*At once\*\*: on-call engineer; escalates after 15 minutes\./);
             assert.match(text, /2\. \*\*15 minutes\*\* unacknowledged: dev support team; escalates after 45 minutes\./);
             assert.match(text, /3\. \*\*1 hour\*\* unacknowledged: level 4: platform lead; escalates after 1 hour\./);
-            assert.match(text, /4\. \*\*2 hours\*\* unacknowledged: level 5: head of engineering\./);
+            assert.match(text, /4\. \*\*2 hours\*\* unacknowledged: level 5: head of engineering\.\nThe last level keeps the incident until it is resolved\./);
+            assert.match(ladderLines({ ...SEED_LADDER, repeat: 2 }).join("\n"), /starts again from level 1, 2 more times\.$/);
             assert.deepEqual([formatMinutes(1), formatMinutes(90), formatMinutes(0)], ["1 minute", "1 hour 30 minutes", "0 minutes"]);
         });
     });
