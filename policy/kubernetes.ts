@@ -174,9 +174,13 @@ export function workloadResourcesPolicy(): ResourceValidationPolicy {
         "Every container and init container requests CPU and memory and sets a memory limit.", resourceProblems);
 }
 
+/** Pods that run to completion: no Service routes to them, so readiness means nothing, and a hung run is ended by the Job's activeDeadlineSeconds. */
+export const BATCH_TYPES = ["kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob"];
+
 export function workloadProbesPolicy(): ResourceValidationPolicy {
     return workloadCheck("k8s-workload-probes",
-        "Every container has liveness and readiness probes, and they are not identical.", probeProblems);
+        "Every container of a long-running workload has liveness and readiness probes, and they are not identical (Jobs and CronJobs run to completion and are not checked).",
+        probeProblems, "mandatory", WORKLOAD_TYPES.filter(t => !BATCH_TYPES.includes(t)));
 }
 
 export function imagePinnedPolicy(): ResourceValidationPolicy {

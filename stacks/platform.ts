@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAutoscaler } from "../components/addons/ClusterAutoscaler";
 import { MetricsServer } from "../components/addons/MetricsServer";
 import { AppCatalog } from "../components/apps/AppCatalog";
+import { DataPathCanary } from "../components/canary/DataPathCanary";
+import { canaryWatch } from "../components/canary/manifests";
 import { Cluster } from "../components/cluster/Cluster";
-import { DataPipeline } from "../components/data/DataPipeline";
+import { DataPipeline, TELEMETRY_PREFIX } from "../components/data/DataPipeline";
 import { PagerDutyEscalation } from "../components/incident/PagerDutyEscalation";
 import { DataPathAlarms } from "../components/monitoring/DataPathAlarms";
 import { Monitoring } from "../components/monitoring/Monitoring";
@@ -24,6 +26,7 @@ export interface Platform {
     readonly metricsServer: MetricsServer;
     readonly clusterAutoscaler: ClusterAutoscaler;
     readonly apps: AppCatalog;
+    readonly canary: DataPathCanary;
     /** The PagerDuty escalation policy, service and integrations, when the stack sets `pagerdutyToken`. */
     readonly pagerduty: PagerDutyEscalation | undefined;
 }
@@ -90,6 +93,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
         prometheus: config.monitoring.prometheus,
         alertmanager: config.monitoring.alertmanager,
+        canary: canaryWatch(config.monitoring.canary),
         receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey },
     }, { dependsOn: [cluster] });
 
@@ -118,6 +122,25 @@ export function createPlatform(config: PlatformConfig): Platform {
         maxNodes: cluster.nodes.max,
     }, { dependsOn: [cluster] });
 
+    // After the monitoring stack, whose kube-state-metrics reports the CronJob's runs to the canary rule.
+    const canary = new DataPathCanary(`${prefix}-canary`, {
+        provider: cluster.provider,
+        irsa: cluster,
+        timing: {
+            intervalMinutes: config.monitoring.canary.intervalMinutes,
+            marginMinutes: config.monitoring.canary.marginMinutes,
+            bufferingIntervalSeconds: data.bufferingIntervalSeconds,
+        },
+        environment: config.environment,
+        region: config.region,
+        streamName: data.streamName,
+        streamArn: data.streamArn,
+        bucketName: data.bucketName,
+        bucketArn: data.bucketArn,
+        keyArn: data.keyArn,
+        prefix: TELEMETRY_PREFIX,
+    }, { dependsOn: [monitoring] });
+
     const streamEnv = { TELEMETRY_STREAM_NAME: data.streamName };
     // After the monitoring stack: it installs the ServiceMonitor CRD the apps' monitors need.
     const apps = new AppCatalog(`${prefix}-apps`, {
@@ -133,7 +156,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         region: config.region,
     }, { dependsOn: [monitoring] });
 
-    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps, pagerduty };
+    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps, canary, pagerduty };
 }
 
 /** What `pulumi stack output` shows. */

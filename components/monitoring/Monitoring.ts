@@ -6,7 +6,7 @@ import { alertmanagerConfig, RECEIVER_SECRET_KEYS } from "./alertmanagerConfig";
 import { platformDashboards } from "./dashboards";
 import { asResourceError } from "./errors";
 import { largestMemoryLimitMiB, MONITORING_CONTAINER_DEFAULTS, monitoringNetworkPolicies, monitoringQuota } from "./namespace";
-import { platformRules } from "./rules";
+import { CanaryWatch, platformRules } from "./rules";
 import { kubePrometheusStackValues } from "./values";
 
 /** The pinned chart; the version is fetched from the repository at deploy time. */
@@ -47,6 +47,8 @@ export interface MonitoringArgs {
         /** Silences and notification log. @default 2 */
         readonly storageGb?: number;
     };
+    /** The data-path canary's CronJob, for the DataPathCanaryMissing rule. @default none */
+    readonly canary?: CanaryWatch;
     /** @default {} (alerts reach no one; a warning is logged) */
     readonly receivers?: AlertReceivers;
     /** @default "monitoring" */

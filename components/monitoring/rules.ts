@@ -12,6 +12,15 @@ export interface RuleOptions {
     readonly nodeGroupMaxSize: number;
     /** Prefix of every runbook_url, ending with a slash. */
     readonly runbookBaseUrl: string;
+    /** The data-path canary's CronJob, watched through kube-state-metrics. @default none (no canary rule) */
+    readonly canary?: CanaryWatch;
+}
+
+export interface CanaryWatch {
+    readonly namespace: string;
+    readonly cronJob: string;
+    /** Seconds without a successful run before the alert fires (manifests.ts, missingAfterSeconds). */
+    readonly missingAfterSeconds: number;
 }
 
 export interface AlertingRule {
@@ -53,6 +62,7 @@ export const PROMETHEUS_ALERT_NAMES = [
     "AppAvailabilityBelowPdb",
     "NodeGroupAtMaxSize",
     "PodsPendingCapacityExhausted",
+    "DataPathCanaryMissing",
 ] as const;
 
 export type PrometheusAlertName = (typeof PROMETHEUS_ALERT_NAMES)[number];
@@ -153,12 +163,42 @@ export function platformRules(options: RuleOptions): RulesFile {
             `{{ $value }} pods in {{ $labels.namespace }} have been unschedulable for 10 minutes while the node group is at its maximum (${nodeGroupMaxSize} nodes).`),
     ];
 
-    return {
-        groups: [
-            { name: "iot-platform.apps", rules: apps },
-            { name: "iot-platform.capacity", rules: capacity },
-        ],
-    };
+    const groups: RuleGroup[] = [
+        { name: "iot-platform.apps", rules: apps },
+        { name: "iot-platform.capacity", rules: capacity },
+    ];
+    if (options.canary) {
+        groups.push({ name: "iot-platform.canary", rules: [canaryRule(options.canary, rule)] });
+    }
+    return { groups };
+}
+
+/**
+ * The canary CronJob exits non-zero unless a recent canary has reached the lake, so its last
+ * successful run (kube-state-metrics' `kube_cronjob_status_last_successful_time`, absent until the
+ * first success) is the age of the last proof that data arrives. Fires when that proof is too old,
+ * when the CronJob never succeeded that long after its creation, and when the CronJob is gone.
+ */
+function canaryRule(canary: CanaryWatch, rule: (alert: PrometheusAlertName, severity: Severity, forDuration: string, expr: string, summary: string, description: string) => AlertingRule): AlertingRule {
+    if (!NAMESPACE_PATTERN.test(canary.namespace) || !NAMESPACE_PATTERN.test(canary.cronJob)) {
+        throw new Error(`canary namespace and cronJob must be Kubernetes names, got "${canary.namespace}", "${canary.cronJob}"`);
+    }
+    if (!(Number.isInteger(canary.missingAfterSeconds) && canary.missingAfterSeconds > 0)) {
+        throw new Error(`canary.missingAfterSeconds must be a whole number above 0, got ${canary.missingAfterSeconds}`);
+    }
+    const selector = `job="kube-state-metrics", namespace="${canary.namespace}", cronjob="${canary.cronJob}"`;
+    const limit = canary.missingAfterSeconds;
+    const expr = [
+        `time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${selector}}) > ${limit}`,
+        `or`,
+        `(time() - max by (namespace, cronjob) (kube_cronjob_created{${selector}}) > ${limit}`,
+        ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${selector}})`,
+        `or`,
+        `absent(kube_cronjob_created{${selector}})`,
+    ].join("\n");
+    return rule("DataPathCanaryMissing", SEVERITIES.critical, "5m", expr,
+        "Canary records are not reaching the data lake",
+        `No run of the data-path canary (${canary.namespace}/${canary.cronJob}) has confirmed delivery to S3 for more than ${limit / 60} minutes: telemetry may be lost or late between Kinesis, Firehose and the lake (or the canary no longer runs).`);
 }
 
 /** Distinct alert names in a rules file, in order of appearance. */

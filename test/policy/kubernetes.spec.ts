@@ -97,6 +97,15 @@ describe("kubernetes workload policies", () => {
             ["Deployment 'ingest': container 'app' uses identical liveness and readiness probes; a failing dependency would restart the pod instead of taking it out of service."]);
     });
 
+    it("k8s-workload-probes does not ask a CronJob, which runs to completion, for probes", () => {
+        const cronJob = (p: Props) => ({ metadata: p.metadata, spec: { schedule: "*/10 * * * *", jobTemplate: { spec: { template: p.spec.template } } } });
+        const props = cronJob(deployment());
+        delete props.spec.jobTemplate.spec.template.spec.containers[0].readinessProbe;
+        assert.deepStrictEqual(runResourcePolicy(workloadProbesPolicy(), { type: "kubernetes:batch/v1:CronJob", props, name: "canary" }), []);
+        assert.deepStrictEqual(run(workloadProbesPolicy(), p => { delete app(p).readinessProbe; }, "kubernetes:apps/v1:StatefulSet"),
+            ["StatefulSet 'ingest': container 'app' has no readinessProbe."]);
+    });
+
     it("k8s-image-pinned fails latest and untagged images, passes a digest and a registry port", () => {
         assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = "nginx:latest"; }), ["Deployment 'ingest': container 'app' image nginx:latest uses the tag latest."]);
         assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = "registry:5000/team/nginx"; }), ["Deployment 'ingest': container 'app' image registry:5000/team/nginx has no tag or digest."]);

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Data-path canary: one run of the CronJob (components/canary/DataPathCanary.ts).
+#   1. Puts one uniquely tagged record on the telemetry stream.
+#   2. Looks in the lake for the newest canary Firehose has delivered (objects written within the
+#      last LOOKBACK_SECONDS, newest first, stopping at the first that holds a canary).
+#   3. Exits 0 only if that canary was sent at most MAX_AGE_SECONDS ago: every record sent earlier
+#      than the buffer interval plus the margin must have arrived. kube-state-metrics publishes the
+#      CronJob's last successful run, and DataPathCanaryMissing fires when it gets old.
+# Needs: aws (CLI v2), jq, and gzip or python3 to read Firehose's GZIP objects.
+# Env: STREAM_NAME, BUCKET, PREFIX (ends with /), ENVIRONMENT, MAX_AGE_SECONDS, LOOKBACK_SECONDS,
+#      AWS_REGION; NOW (epoch seconds) only in tests.
+set -euo pipefail
+
+now=${NOW:-$(date -u +%s)}
+marker="iotPlatformCanarySentAt"
+
+decompress() {
+    if command -v gzip >/dev/null; then
+        gzip -dc
+    else
+        python3 -c 'import gzip, shutil, sys; shutil.copyfileobj(gzip.GzipFile(fileobj=sys.stdin.buffer), sys.stdout.buffer)'
+    fi
+}
+
+# 1. The record: JSON on its own line, so consumers can recognise and skip it by its "type".
+record=$(printf '{"type":"iot-platform-canary","environment":"%s","%s":%d}\n' "$ENVIRONMENT" "$marker" "$now")
+aws kinesis put-record --stream-name "$STREAM_NAME" --partition-key "canary-${now}-${RANDOM}" \
+    --cli-binary-format raw-in-base64-out --data "$record" --output text --query SequenceNumber >/dev/null
+echo "sent canary ${marker}=${now} to ${STREAM_NAME}"
+
+# 2. Firehose writes under ${PREFIX}year=YYYY/month=MM/day=DD/hour=HH/ (UTC arrival time), and its
+#    object names carry the delivery time, so sorting keys newest first reads the latest data first.
+since=$((now - LOOKBACK_SECONDS))
+since_iso=$(date -u -d "@${since}" +%Y-%m-%dT%H:%M:%S)
+keys=()
+for ((hour = since - since % 3600; hour <= now; hour += 3600)); do
+    partition="${PREFIX}$(date -u -d "@${hour}" +year=%Y/month=%m/day=%d/hour=%H/)"
+    while IFS= read -r key; do
+        [[ -n "$key" && "$key" != "None" ]] && keys+=("$key")
+    done < <(aws s3api list-objects-v2 --bucket "$BUCKET" --prefix "$partition" \
+        --query "Contents[?LastModified>='${since_iso}'].Key" --output json | jq -r '.[]?')
+done
+
+newest=""
+if ((${#keys[@]} > 0)); then
+    while IFS= read -r key; do
+        found=$(aws s3 cp "s3://${BUCKET}/${key}" - | decompress \
+            | jq -Rrs --arg m "$marker" '[scan("\"" + $m + "\":([0-9]+)") | .[0] | tonumber] | max // empty')
+        if [[ -n "$found" ]]; then
+            newest=$found
+            echo "newest delivered canary: ${marker}=${found} in s3://${BUCKET}/${key}"
+            break
+        fi
+    done < <(printf '%s\n' "${keys[@]}" | sort -r)
+fi
+
+# 3. The verdict.
+if [[ -z "$newest" ]]; then
+    echo "FAIL: no canary in the ${#keys[@]} object(s) delivered since ${since_iso}Z; records sent more than ${MAX_AGE_SECONDS}s ago have not reached s3://${BUCKET}/${PREFIX}" >&2
+    exit 1
+fi
+age=$((now - newest))
+if ((age > MAX_AGE_SECONDS)); then
+    echo "FAIL: the newest delivered canary was sent ${age}s ago; records sent more than ${MAX_AGE_SECONDS}s ago are lost or late" >&2
+    exit 1
+fi
+echo "OK: the newest delivered canary was sent ${age}s ago (limit ${MAX_AGE_SECONDS}s)"
