@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { chartArchive, VendoredChart } from "../charts";
 import { Cluster } from "../cluster/Cluster";
 import { clusterAutoscalerPolicy } from "./autoscalerPolicy";
 
-/** Pinned chart; the chart is fetched from the repository at deploy time. */
-export const CLUSTER_AUTOSCALER_CHART = { chart: "cluster-autoscaler", version: "9.53.0", repo: "https://kubernetes.github.io/autoscaler" } as const;
+/** The vendored chart (charts/charts.lock.json); its default image is v1.35.0, replaced below. */
+export const CLUSTER_AUTOSCALER_CHART: VendoredChart = { name: "cluster-autoscaler", version: "9.59.0" };
 
 /**
  * The autoscaler simulates the scheduler of its own Kubernetes minor, so its image follows the
@@ -61,9 +62,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
         const release = new k8s.helm.v3.Release(`${name}-release`, {
             name: "cluster-autoscaler",
-            chart: CLUSTER_AUTOSCALER_CHART.chart,
-            version: CLUSTER_AUTOSCALER_CHART.version,
-            repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
+            chart: chartArchive(CLUSTER_AUTOSCALER_CHART),
             namespace: NAMESPACE,
             values: clusterAutoscalerValues(args, imageTag, role.arn),
         }, { parent: this, provider: args.provider });
