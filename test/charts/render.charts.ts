@@ -82,3 +82,100 @@ for (const stack of STACKS) {
         }
     });
 }
+
+describe("the render checks fail on planted mistakes (prod)", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await stackRun("prod");
+    });
+    const target = (releaseName: string) => CHART_TARGETS.find((t) => t.releaseName === releaseName)!;
+    /** The program's values for a release with one mistake planted. */
+    const planted = (releaseName: string, plant: (values: any) => void) => {
+        const values = structuredClone(target(releaseName).values(run));
+        plant(values);
+        return values;
+    };
+    const intentsOf = (releaseName: string, values: Record<string, any>) => INTENTS[releaseName](render(target(releaseName), run, values), run, values);
+
+    it("a misspelt values key is reported by its path, and the replicas it meant to set are missing", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            v.alertmanager.alertmanagerSpec.replica = v.alertmanager.alertmanagerSpec.replicas;
+            delete v.alertmanager.alertmanagerSpec.replicas;
+        });
+        assert.deepEqual(ignoredPaths(target("kube-prometheus-stack"), values), ["alertmanager.alertmanagerSpec.replica"]);
+        assert.ok(intentsOf("kube-prometheus-stack", values).includes("Alertmanager replicas: want 2, rendered 1"));
+    });
+
+    it("a dropped replica setting falls back to the chart's one Alertmanager and no disruption budget", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            delete v.alertmanager.alertmanagerSpec.replicas;
+            delete v.alertmanager.podDisruptionBudget;
+        });
+        assert.deepEqual(ignoredPaths(target("kube-prometheus-stack"), values), []);
+        assert.deepEqual(intentsOf("kube-prometheus-stack", values), [
+            "Alertmanager replicas: want 2, rendered 1",
+            "Alertmanager: want one PodDisruptionBudget with minAvailable 1, found 0",
+        ]);
+    });
+
+    it("a misspelt key inside a free-form block fails the custom resource against its CRD", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            const spec = v.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
+            spec.storageClassNam = spec.storageClassName;
+            delete spec.storageClassName;
+        });
+        assert.deepEqual(ignoredPaths(target("kube-prometheus-stack"), values), [], "storageSpec is passed through whole");
+        const problems = validateRendered(render(target("kube-prometheus-stack"), run, values));
+        assert.deepEqual(problems, ['Prometheus monitoring/kube-prometheus-stack-prometheus: /spec/storage/volumeClaimTemplate/spec: unknown field "storageClassNam"']);
+    });
+
+    it("a misspelt field in a built-in object fails the strict Kubernetes schema", () => {
+        const values = planted("metrics-server", (v) => {
+            v.topologySpreadConstraints[0].maxSkeww = 1;
+        });
+        const problems = validateRendered(render(target("metrics-server"), run, values));
+        assert.deepEqual(problems, ['Deployment kube-system/metrics-server: /spec/template/spec/topologySpreadConstraints/0: unknown field "maxSkeww"']);
+    });
+
+    it("a container without requests is named", () => {
+        const values = planted("cluster-autoscaler", (v) => {
+            delete v.resources;
+        });
+        assert.deepEqual(resourceRequests(render(target("cluster-autoscaler"), run, values)), ["Deployment cluster-autoscaler container aws-cluster-autoscaler: no cpu and memory requests"]);
+    });
+
+    it("a rule selector that misses the program's PrometheusRule is reported", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            v.prometheus.prometheusSpec.ruleSelector = { matchLabels: { release: "other" } };
+        });
+        assert.ok(intentsOf("kube-prometheus-stack", values).includes('PrometheusRule iot-platform (labels {"release":"kube-prometheus-stack"}) is not selected by {"matchLabels":{"release":"other"}}'));
+    });
+
+    it("Grafana without the existing Secret gets a chart-made password, which is reported", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            delete v.grafana.admin;
+        });
+        const problems = intentsOf("kube-prometheus-stack", values);
+        assert.ok(problems.includes("Secret kube-prometheus-stack-grafana carries a Grafana admin-password the chart made up"), problems.join("\n"));
+    });
+
+    it("a control-plane target switched back on is reported", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            v.kubeProxy.enabled = true;
+            v.defaultRules.rules.kubeProxy = true;
+        });
+        const problems = intentsOf("kube-prometheus-stack", values).filter((p) => p.startsWith("kube-proxy"));
+        assert.equal(problems.length, 2, problems.join("\n"));
+    });
+
+    it("cluster-autoscaler without its cap, and metrics-server on one replica, are reported", () => {
+        const autoscaler = planted("cluster-autoscaler", (v) => {
+            delete v.extraArgs["max-nodes-total"];
+        });
+        assert.ok(intentsOf("cluster-autoscaler", autoscaler).some((p) => p.startsWith("cluster-autoscaler: --max-nodes-total=6 missing")));
+        const metrics = planted("metrics-server", (v) => {
+            v.replicas = 1;
+        });
+        assert.ok(intentsOf("metrics-server", metrics).includes("metrics-server replicas: want 2, rendered 1"));
+    });
+});

@@ -2,6 +2,7 @@
  * Validity of what a chart renders: built-in kinds against the strict Kubernetes schemas the project
  * already uses (test/apps/k8sSchema.ts), custom resources against the CRDs the vendored charts ship.
  */
+import * as crypto from "crypto";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { CHARTS_DIR, readLock, readTgz } from "../../tools/charts/archive";
@@ -34,6 +35,16 @@ export function vendoredCrds(): CustomResourceDefinition[] {
 }
 
 let shared: Map<string, CustomResourceValidator> | undefined;
+/** Validators of rendered CRDs by their content: every render of a chart ships the same ones. */
+const renderedCache = new Map<string, Map<string, CustomResourceValidator>>();
+
+function renderedCrdValidators(crds: readonly CustomResourceDefinition[]): Map<string, CustomResourceValidator> {
+    const key = crypto.createHash("sha256").update(JSON.stringify(crds)).digest("hex");
+    if (!renderedCache.has(key)) {
+        renderedCache.set(key, crdValidators(crds));
+    }
+    return renderedCache.get(key)!;
+}
 
 /** Validators of the vendored CRDs, compiled once per process (the Prometheus schema is megabytes). */
 export function vendoredCrdValidators(): Map<string, CustomResourceValidator> {
@@ -47,7 +58,7 @@ export function vendoredCrdValidators(): Map<string, CustomResourceValidator> {
  */
 export function validateRendered(objects: readonly RenderedObject[]): string[] {
     const rendered = objects.filter((o) => o.kind === "CustomResourceDefinition") as unknown as CustomResourceDefinition[];
-    const own = rendered.length > 0 ? crdValidators(rendered) : new Map<string, CustomResourceValidator>();
+    const own = renderedCrdValidators(rendered);
     const vendored = vendoredCrdValidators();
     const problems: string[] = [];
     for (const o of objects) {
