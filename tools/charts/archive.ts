@@ -16,7 +16,9 @@ export interface ChartOrigin {
     readonly name: string;
     readonly version: string;
     readonly appVersion?: string;
-    /** Repository the chart was packaged from. */
+    /** Helm chart repository that publishes the release (its index.yaml is what the update script reads). */
+    readonly repository?: string;
+    /** Git repository the chart was packaged from. */
     readonly source: string;
     /** Release tag in that repository, and the commit it pointed to when the archive was made. */
     readonly tag?: string;
@@ -73,7 +75,7 @@ export interface ChartMetadata {
     readonly version: string;
     readonly appVersion?: string;
     readonly kubeVersion?: string;
-    readonly dependencies?: ReadonlyArray<{ name: string; version: string; alias?: string; condition?: string }>;
+    readonly dependencies?: ReadonlyArray<{ name: string; version: string; repository?: string; alias?: string; condition?: string }>;
 }
 
 /** Chart.yaml of the archive's chart and of every subchart, keyed by path inside the archive ("kube-prometheus-stack", "kube-prometheus-stack/charts/grafana"). */
