@@ -9,12 +9,15 @@ export const CLUSTER_AUTOSCALER_CHART: VendoredChart = { name: "cluster-autoscal
 
 /**
  * The autoscaler simulates the scheduler of its own Kubernetes minor, so its image follows the
- * cluster's version rather than the chart's default.
+ * cluster's version rather than the chart's default. Upstream recommends the latest patch release of
+ * the cluster's minor (kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"); these are the
+ * tags cluster-autoscaler-1.33.6, -1.34.5 and -1.35.2 (2026-07-22). Chart 9.59.0 lists 1.34.x as
+ * supported from chart 9.51.0 and passes no flag a 1.33 or 1.34 autoscaler lacks.
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-    "1.33": "v1.33.0",
-    "1.34": "v1.34.2",
-    "1.35": "v1.35.0",
+    "1.33": "v1.33.6",
+    "1.34": "v1.34.5",
+    "1.35": "v1.35.2",
 };
 
 const NAMESPACE = "kube-system";

@@ -3,6 +3,7 @@
  * values: each function returns its problems (empty when the intent holds), so the self-check can
  * show that a planted mistake makes it fail.
  */
+import { ROLLOUT_FACTOR } from "../../components/monitoring/namespace";
 import { RenderedObject } from "../../tools/charts/render";
 import { StackRun } from "./targets";
 
@@ -87,6 +88,105 @@ function expect(problems: string[], ok: boolean, message: string): void {
 /** Control-plane components EKS runs out of reach; their monitors and rules would only ever fire. */
 const UNREACHABLE_JOBS = ["kube-controller-manager", "kube-scheduler", "kube-etcd", "kube-proxy"];
 
+const UNITS: Readonly<Record<string, number>> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A Kubernetes quantity ("250m", "1.5", "512Mi", "2G") as a number of cores or bytes. */
+export function quantity(value: string | number): number {
+    const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(value));
+    if (!match || UNITS[match[2]] === undefined) {
+        throw new Error(`unsupported quantity "${value}"`);
+    }
+    return Number(match[1]) * UNITS[match[2]];
+}
+
+interface PodShape {
+    readonly id: string;
+    /** A Helm hook (install/upgrade Job), not a pod that keeps running. */
+    readonly hook?: boolean;
+    readonly count: number;
+    readonly containers: ReadonlyArray<{ name: string; resources?: any }>;
+    readonly initContainers: ReadonlyArray<{ name: string; resources?: any }>;
+}
+
+/**
+ * The pods the release runs in its namespace: workloads by replicas (DaemonSets on every node), and
+ * the Prometheus and Alertmanager pods the operator builds, each with the config-reloader sidecar
+ * and init container sized by the operator's flags. Helm test hooks never run in a deploy.
+ */
+function podsOf(objects: readonly RenderedObject[], maxNodes: number): PodShape[] {
+    const operatorArgs: string[] = of(objects, "Deployment").filter((d) => d.metadata.name.endsWith("-operator"))
+        .flatMap((d) => d.spec.template.spec.containers.flatMap((c: any) => c.args ?? []));
+    const flag = (name: string) => operatorArgs.find((a) => a.startsWith(`--config-reloader-${name}=`))?.split("=")[1];
+    const reloader = {
+        requests: { cpu: flag("cpu-request"), memory: flag("memory-request") },
+        limits: Object.fromEntries([["cpu", flag("cpu-limit")], ["memory", flag("memory-limit")]].filter(([, v]) => v && v !== "0")),
+    };
+    const pods: PodShape[] = podSpecs(objects).filter(({ object }) => !isTestHook(object)).map(({ id, object, spec }) => ({
+        id,
+        hook: object.metadata.annotations?.["helm.sh/hook"] !== undefined,
+        count: object.kind === "DaemonSet" ? maxNodes : object.kind === "Deployment" || object.kind === "StatefulSet" ? object.spec.replicas ?? 1 : 1,
+        containers: spec.containers ?? [],
+        initContainers: spec.initContainers ?? [],
+    }));
+    for (const o of [...of(objects, "Prometheus"), ...of(objects, "Alertmanager")]) {
+        pods.push({
+            id: `${o.kind} ${o.metadata.name}`,
+            count: o.spec.replicas ?? 1,
+            hook: false,
+            containers: [{ name: o.kind.toLowerCase(), resources: o.spec.resources }, { name: "config-reloader", resources: reloader }],
+            initContainers: [{ name: "init-config-reloader", resources: reloader }],
+        });
+    }
+    return pods;
+}
+
+/**
+ * The monitoring namespace admits everything the chart runs: each container's memory limit (or the
+ * LimitRange default) at least its request and at most the LimitRange max, and the pods' requests,
+ * memory limits and count fitting the ResourceQuota with room for a rollout of everything at once.
+ */
+export function namespaceAdmits(objects: readonly RenderedObject[], run: StackRun, namespace: string, rolloutFactor: number): string[] {
+    const problems: string[] = [];
+    const find = (kind: string) => run.resources.find((r) => r.type === `kubernetes:core/v1:${kind}` && r.inputs.metadata?.namespace === namespace)?.inputs.spec;
+    const quota = find("ResourceQuota")?.hard;
+    const limits = find("LimitRange")?.limits?.find((l: any) => l.type === "Container");
+    if (!quota || !limits) {
+        return [`namespace ${namespace}: no ResourceQuota or LimitRange in the program`];
+    }
+    const charge = (pod: PodShape) => {
+        const effective = (c: { name: string; resources?: any }) => {
+            const cpu = quantity(c.resources?.requests?.cpu ?? limits.defaultRequest.cpu);
+            const memory = quantity(c.resources?.requests?.memory ?? limits.defaultRequest.memory);
+            const memoryLimit = quantity(c.resources?.limits?.memory ?? limits.default.memory);
+            if (memoryLimit < memory) {
+                problems.push(`${pod.id} container ${c.name}: memory limit ${memoryLimit / 2 ** 20}Mi (after LimitRange defaults) is below its request ${memory / 2 ** 20}Mi`);
+            }
+            if (memoryLimit > quantity(limits.max.memory)) {
+                problems.push(`${pod.id} container ${c.name}: memory limit ${memoryLimit / 2 ** 20}Mi is above the LimitRange max ${limits.max.memory}`);
+            }
+            return [cpu, memory, memoryLimit, 1];
+        };
+        const sum = pod.containers.map(effective).reduce((a, b) => a.map((v, i) => v + b[i]), [0, 0, 0, 0]);
+        // A pod is charged the larger of its containers' sum and its largest init container.
+        const charged = pod.initContainers.map(effective).reduce((a, b) => a.map((v, i) => Math.max(v, b[i])), sum);
+        return charged.map((v, i) => (i === 3 ? 1 : v) * pod.count);
+    };
+    const pods = podsOf(objects, run.config.cluster.nodes.max);
+    const add = (a: number[], b: number[]) => a.map((v, i) => v + b[i]);
+    const running = pods.filter((p) => !p.hook).map(charge).reduce(add, [0, 0, 0, 0]);
+    // Helm runs hooks one at a time and deletes each on success: only the largest is ever charged.
+    const hook = pods.filter((p) => p.hook).map(charge).reduce((a, b) => a.map((v, i) => Math.max(v, b[i])), [0, 0, 0, 0]);
+    const [cpu, memory, memoryLimit, count] = add(running, hook);
+    const totals = { "requests.cpu": cpu, "requests.memory": memory, "limits.memory": memoryLimit, pods: count };
+    for (const [resource, used] of Object.entries(totals)) {
+        const hard = quantity(quota[resource]);
+        if (used * rolloutFactor > hard * (1 + 1e-9)) {
+            problems.push(`ResourceQuota ${namespace} ${resource}: ${quota[resource]} holds ${(hard / used).toFixed(2)}x what the chart runs, less than the ${rolloutFactor}x a rollout of everything needs`);
+        }
+    }
+    return problems;
+}
+
 /** kube-prometheus-stack: Alertmanager, Prometheus, Grafana, the dropped control-plane targets, the selectors. */
 export function kubePrometheusStackIntents(objects: readonly RenderedObject[], run: StackRun): string[] {
     const problems: string[] = [];
@@ -132,7 +232,7 @@ export function kubePrometheusStackIntents(objects: readonly RenderedObject[], r
     }
 
     // Prometheus must pick up the apps' ServiceMonitors and this program's PrometheusRule wherever they live, and the chart's own.
-    const program = (type: string) => run.resources.filter((r) => r.type === `kubernetes:monitoring.coreos.com/v1:${type}`);
+    const program = (type: string) => run.resources.filter((r) => r.type === `kubernetes:monitoring.coreos.com/v1:${type}`) as unknown as ReadonlyArray<{ inputs: RenderedObject }>;
     const checks: Array<[string, string, readonly { metadata: { name: string; labels?: Record<string, string> } }[]]> = [
         ["serviceMonitor", "ServiceMonitor", [...program("ServiceMonitor").map((r) => r.inputs), ...of(objects, "ServiceMonitor")]],
         ["rule", "PrometheusRule", [...program("PrometheusRule").map((r) => r.inputs), ...of(objects, "PrometheusRule")]],
@@ -145,6 +245,7 @@ export function kubePrometheusStackIntents(objects: readonly RenderedObject[], r
         }
     }
     expect(problems, program("ServiceMonitor").length > 0 && program("PrometheusRule").length === 1, "the program's own ServiceMonitors and PrometheusRule are missing from the run");
+    problems.push(...namespaceAdmits(objects, run, "monitoring", ROLLOUT_FACTOR));
     return problems;
 }
 

@@ -168,6 +168,16 @@ describe("the render checks fail on planted mistakes (prod)", () => {
         assert.equal(problems.length, 2, problems.join("\n"));
     });
 
+    it("a second Grafana the namespace quota was not sized for, and a container left to the LimitRange's default memory limit, are reported", () => {
+        const values = planted("kube-prometheus-stack", (v) => {
+            v.grafana.replicas = 2;
+            delete v.prometheus.prometheusSpec.resources.limits;
+        });
+        const problems = intentsOf("kube-prometheus-stack", values).filter((p) => /ResourceQuota|LimitRange/.test(p));
+        assert.ok(problems.some((p) => p.startsWith("ResourceQuota monitoring requests.memory: 6656Mi holds")), problems.join("\n"));
+        assert.ok(problems.includes("Prometheus kube-prometheus-stack-prometheus container prometheus: memory limit 128Mi (after LimitRange defaults) is below its request 2048Mi"), problems.join("\n"));
+    });
+
     it("cluster-autoscaler without its cap, and metrics-server on one replica, are reported", () => {
         const autoscaler = planted("cluster-autoscaler", (v) => {
             delete v.extraArgs["max-nodes-total"];
