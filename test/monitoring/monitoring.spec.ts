@@ -18,12 +18,12 @@ describe("Monitoring", () => {
     const values = (resources: RecordedResource[]) => one(resources, RELEASE, "-monitoring-stack").inputs.values;
 
     describe("Helm release", () => {
-        it("installs the pinned kube-prometheus-stack from the prometheus-community repository into monitoring", () => {
+        it("installs kube-prometheus-stack from its vendored archive into monitoring", () => {
             const release = one(prod, RELEASE, "-monitoring-stack").inputs;
-            assert.equal(release.chart, "kube-prometheus-stack");
-            assert.match(release.version, /^\d+\.\d+\.\d+$/);
-            assert.equal(release.version, CHART.version);
-            assert.deepEqual(release.repositoryOpts, { repo: "https://prometheus-community.github.io/helm-charts" });
+            assert.equal(release.chart, "./charts/kube-prometheus-stack-88.5.3.tgz");
+            assert.equal(CHART.version, "88.5.3");
+            assert.equal(release.repositoryOpts, undefined);
+            assert.equal(release.version, undefined, "a local archive carries its version");
             assert.equal(release.name, RELEASE_NAME);
             assert.equal(release.namespace, "monitoring");
         });

@@ -1,0 +1,68 @@
+/**
+ * What the render checks render: one entry per Helm release the program deploys from a vendored
+ * archive. A new chart joins the checks by adding an entry here (and, for its intents, a function in
+ * intents.ts); the archive must also be in charts/charts.lock.json.
+ */
+import { PlatformConfig } from "../../stacks/config";
+import { RELEASE_NAME } from "../../components/monitoring/Monitoring";
+import { RecordedResource } from "../../tools/mockProgram";
+import { asManifest } from "../apps/k8sSchema";
+import { runStack } from "../util";
+
+export const STACKS = ["prod", "staging"] as const;
+
+/** One stack's program run, as the values functions and intent checks see it. */
+export interface StackRun {
+    readonly stack: string;
+    readonly config: PlatformConfig;
+    readonly resources: readonly RecordedResource[];
+}
+
+export interface ChartTarget {
+    /** File name under charts/. */
+    readonly archive: string;
+    readonly releaseName: string;
+    readonly namespace: string;
+    /** The values the program passes for a stack: what the checks render with. */
+    readonly values: (run: StackRun) => Record<string, unknown>;
+    /**
+     * Values paths with non-empty defaults that the chart's templates still render whole (toYaml or
+     * a range over the map), so keys under them are not looked up in the defaults.
+     */
+    readonly passthrough?: readonly string[];
+}
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** The Helm release the program registers for this archive and release name. */
+export function programRelease(run: StackRun, target: Pick<ChartTarget, "archive" | "releaseName">): Record<string, any> {
+    const found = run.resources.filter((r) => r.type === RELEASE && r.inputs.chart === `./charts/${target.archive}` && r.inputs.name === target.releaseName);
+    if (found.length !== 1) {
+        throw new Error(`${run.stack}: expected one Release of ./charts/${target.archive} named ${target.releaseName}, found ${found.length}`);
+    }
+    return asManifest(found[0].inputs);
+}
+
+/** Exactly the values the program passes to that release (secret wrappers removed, as Helm sees them). */
+function programValues(this: void, run: StackRun, target: ChartTarget): Record<string, unknown> {
+    return programRelease(run, target).values ?? {};
+}
+
+function fromProgram(archive: string, releaseName: string, namespace: string, passthrough?: readonly string[]): ChartTarget {
+    const target: ChartTarget = { archive, releaseName, namespace, passthrough, values: (run) => programValues(run, target) };
+    return target;
+}
+
+export const CHART_TARGETS: readonly ChartTarget[] = [
+    // alertmanager.config is written out with toYaml (templates/alertmanager/secret.yaml).
+    fromProgram("kube-prometheus-stack-88.5.3.tgz", RELEASE_NAME, "monitoring", ["alertmanager.config"]),
+    // extraArgs become one flag per key (range in templates/deployment.yaml).
+    fromProgram("cluster-autoscaler-9.59.0.tgz", "cluster-autoscaler", "kube-system", ["extraArgs"]),
+    // resources is written out with toYaml (templates/deployment.yaml).
+    fromProgram("metrics-server-3.13.1.tgz", "metrics-server", "kube-system", ["resources"]),
+];
+
+export async function stackRun(stack: string): Promise<StackRun> {
+    const { config, resources } = await runStack(stack);
+    return { stack, config, resources };
+}
