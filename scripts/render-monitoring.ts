@@ -40,6 +40,7 @@ export function renderStack(stack: string, projectDir = PROJECT_DIR): RenderedMo
         nodeGroupMaxSize: config.cluster.nodes.max,
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
         canary: canaryWatch(config.monitoring.canary),
+        probes: true,
     };
     const queries = platformDashboards(options).flatMap((d) => dashboardQueries(d, options.appNamespaces[0]));
     return {

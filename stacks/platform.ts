@@ -8,7 +8,9 @@ import { Cluster } from "../components/cluster/Cluster";
 import { DataPipeline, TELEMETRY_PREFIX } from "../components/data/DataPipeline";
 import { PagerDutyEscalation } from "../components/incident/PagerDutyEscalation";
 import { DataPathAlarms } from "../components/monitoring/DataPathAlarms";
-import { Monitoring } from "../components/monitoring/Monitoring";
+import { MONITORING_NAMESPACE } from "../components/apps/workloadManifests";
+import { BlackboxProbes } from "../components/monitoring/BlackboxProbes";
+import { Monitoring, RELEASE_NAME } from "../components/monitoring/Monitoring";
 import { Network } from "../components/network/Network";
 import { PlatformConfig } from "./config";
 
@@ -27,6 +29,7 @@ export interface Platform {
     readonly clusterAutoscaler: ClusterAutoscaler;
     readonly apps: AppCatalog;
     readonly canary: DataPathCanary;
+    readonly probes: BlackboxProbes;
     /** The PagerDuty escalation policy, service and integrations, when the stack sets `pagerdutyToken`. */
     readonly pagerduty: PagerDutyEscalation | undefined;
 }
@@ -94,6 +97,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         prometheus: config.monitoring.prometheus,
         alertmanager: config.monitoring.alertmanager,
         canary: canaryWatch(config.monitoring.canary),
+        probes: true,
         receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey },
     }, { dependsOn: [cluster] });
 
@@ -156,7 +160,17 @@ export function createPlatform(config: PlatformConfig): Platform {
         region: config.region,
     }, { dependsOn: [monitoring] });
 
-    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps, canary, pagerduty };
+    // After the apps, whose load balancers' names the listener probes need; the Probe kind comes with the monitoring stack.
+    const probes = new BlackboxProbes(`${prefix}-probes`, {
+        provider: cluster.provider,
+        apps: config.apps,
+        vpcCidr: config.network.cidr,
+        loadBalancerHostnames: apps.loadBalancerHostnames,
+        monitoringNamespace: MONITORING_NAMESPACE,
+        releaseLabels: { release: RELEASE_NAME },
+    }, { dependsOn: [monitoring] });
+
+    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps, canary, probes, pagerduty };
 }
 
 /** What `pulumi stack output` shows. */

@@ -65,8 +65,13 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
             if (type.startsWith("kubernetes:")) {
                 const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
                 const objectName = metadata.name ?? physical;
+                // The legacy AWS controller names an NLB a<32 hex>-<hex>.elb.<region>.amazonaws.com and reports it as the Service's ingress.
+                const status = type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer"
+                    ? { status: { loadBalancer: { ingress: [{ hostname: `a${hex(`nlb/${name}`, 31)}-${hex(`nlb-id/${name}`, 16)}.elb.${region}.amazonaws.com` }] } } }
+                    : {};
                 return withId(metadata.namespace ? `${metadata.namespace}/${objectName}` : objectName, {
                     metadata: { ...metadata, name: objectName },
+                    ...status,
                 });
             }
             return withId(`${physical}-id`, { arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown", physical) });

@@ -46,6 +46,8 @@ export interface MonitoringArgs {
     };
     /** The data-path canary's CronJob, for the DataPathCanaryMissing rule. @default none */
     readonly canary?: CanaryWatch;
+    /** Whether the apps are probed by the blackbox exporter, for the probe rules. @default false */
+    readonly probes?: boolean;
     /** @default {} (alerts reach no one; a warning is logged) */
     readonly receivers?: AlertReceivers;
     /** @default "monitoring" */

@@ -14,6 +14,8 @@ export interface RuleOptions {
     readonly runbookBaseUrl: string;
     /** The data-path canary's CronJob, watched through kube-state-metrics. @default none (no canary rule) */
     readonly canary?: CanaryWatch;
+    /** Whether the blackbox exporter probes the apps (components/monitoring/probes.ts). @default false */
+    readonly probes?: boolean;
 }
 
 export interface CanaryWatch {
@@ -63,7 +65,14 @@ export const PROMETHEUS_ALERT_NAMES = [
     "NodeGroupAtMaxSize",
     "PodsPendingCapacityExhausted",
     "DataPathCanaryMissing",
+    "AppProbeFailing",
+    "AppCertificateExpiringSoon",
 ] as const;
+
+/** Fraction of probes that must succeed over 5 minutes; below it the app counts as down. */
+export const PROBE_SUCCESS_FLOOR = 0.5;
+/** Days before a listener's certificate expires at which the warning fires. */
+export const CERT_EXPIRY_WARNING_DAYS = 21;
 
 export type PrometheusAlertName = (typeof PROMETHEUS_ALERT_NAMES)[number];
 
@@ -167,10 +176,51 @@ export function platformRules(options: RuleOptions): RulesFile {
         { name: "iot-platform.apps", rules: apps },
         { name: "iot-platform.capacity", rules: capacity },
     ];
+    if (options.probes) {
+        groups.push({ name: "iot-platform.probes", rules: probeRules(runbookBaseUrl) });
+    }
     if (options.canary) {
         groups.push({ name: "iot-platform.canary", rules: [canaryRule(options.canary, rule)] });
     }
     return { groups };
+}
+
+/**
+ * Alerts on the blackbox exporter's results, labelled per target by the Probe objects (app,
+ * app_namespace, exposure, check). `namespace` is set to the app's, so Alertmanager groups and
+ * inhibits per app namespace as for the other app alerts.
+ *
+ * Probe failing: fewer than half of the last 5 minutes' probes succeeded. Not "the last probe
+ * failed": an internal NLB with instance targets preserves the client address, and a connection
+ * from a node to the NLB that lands on that same node times out (AWS: "Troubleshoot your Network
+ * Load Balancer", requests from a target to its own load balancer), so about one listener probe in
+ * <nodes> fails while all is well. Critical for apps behind a load balancer, warning for the others.
+ */
+function probeRules(runbookBaseUrl: string): AlertingRule[] {
+    const byApp = (exposure: string) => [
+        `label_replace(`,
+        `  avg by (app, app_namespace, exposure, check, instance) (avg_over_time(probe_success{check=~"service|listener", exposure=~"${exposure}"}[5m]))`,
+        `  < ${PROBE_SUCCESS_FLOOR},`,
+        `  "namespace", "$1", "app_namespace", "(.*)")`,
+    ].join("\n");
+    const rule = (alert: PrometheusAlertName, severity: Severity, forDuration: string, expr: string, summary: string, description: string): AlertingRule => ({
+        alert, expr, for: forDuration, labels: { severity }, annotations: { summary, description, runbook_url: runbookUrl(runbookBaseUrl, alert) },
+    });
+    const failing = "{{ $labels.app }} ({{ $labels.check }} probe) fails";
+    const failingText = `Fewer than ${PROBE_SUCCESS_FLOOR * 100}% of the probes of {{ $labels.instance }} succeeded over 5 minutes ({{ $value | humanizePercentage }}), for 5 minutes.`;
+    return [
+        rule("AppProbeFailing", SEVERITIES.critical, "5m", byApp("internal|public"), `${failing}: its clients cannot reach it`, failingText),
+        rule("AppProbeFailing", SEVERITIES.warning, "5m", byApp("cluster"), failing, failingText),
+        rule("AppCertificateExpiringSoon", SEVERITIES.warning, "1h",
+            [
+                `label_replace(`,
+                `  min by (app, app_namespace, instance) (probe_ssl_earliest_cert_expiry{check="listener"}) - time()`,
+                `  < ${CERT_EXPIRY_WARNING_DAYS} * 86400,`,
+                `  "namespace", "$1", "app_namespace", "(.*)")`,
+            ].join("\n"),
+            "The TLS certificate of {{ $labels.app }}'s load balancer expires within " + CERT_EXPIRY_WARNING_DAYS + " days",
+            "The certificate served at {{ $labels.instance }} expires in {{ $value | humanizeDuration }}."),
+    ];
 }
 
 /**

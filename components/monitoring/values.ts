@@ -61,7 +61,7 @@ export function retentionSize(storageGb: number): string {
 }
 
 export function kubePrometheusStackValues(o: StackValuesOptions): Record<string, unknown> {
-    // Monitors, pod monitors and rules are selected by the release label in every namespace, so
+    // Monitors, pod monitors, probes and rules are selected by the release label in every namespace, so
     // the applications' ServiceMonitors (labelled `release: <releaseName>`) and this program's
     // PrometheusRules are picked up wherever they live.
     const byRelease = { matchLabels: { release: o.releaseName } };
@@ -92,6 +92,10 @@ export function kubePrometheusStackValues(o: StackValuesOptions): Record<string,
                 podMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelector: byRelease,
                 podMonitorNamespaceSelector: {},
+                // The blackbox exporter's Probe objects (one per app and check), in the probes namespace.
+                probeSelectorNilUsesHelmValues: false,
+                probeSelector: byRelease,
+                probeNamespaceSelector: {},
                 ruleSelectorNilUsesHelmValues: false,
                 ruleSelector: byRelease,
                 ruleNamespaceSelector: {},

@@ -5,7 +5,7 @@ import { runStack } from "../util";
 import { STACKS } from "./targets";
 import { vendoredCrdValidators, vendoredCrds } from "./validation";
 
-const MONITORS = ["ServiceMonitor", "PrometheusRule"];
+const MONITORS = ["ServiceMonitor", "PrometheusRule", "Probe"];
 
 describe("custom resources against the CRDs of the vendored chart", () => {
     it("finds the Prometheus Operator CRDs in the vendored kube-prometheus-stack", () => {
@@ -14,12 +14,13 @@ describe("custom resources against the CRDs of the vendored chart", () => {
     });
 
     for (const stack of STACKS) {
-        it(`accepts the ServiceMonitors and the PrometheusRule the program creates (${stack})`, async () => {
+        it(`accepts the ServiceMonitors, the PrometheusRule and the Probes the program creates (${stack})`, async () => {
             const objects = (await runStack(stack)).resources
                 .filter((r) => MONITORS.some((kind) => r.type === `kubernetes:monitoring.coreos.com/v1:${kind}`))
                 .map((r) => ({ apiVersion: "monitoring.coreos.com/v1", kind: r.type.split(":").pop()!, ...asManifest(r.inputs) }));
             assert.ok(objects.filter((o) => o.kind === "ServiceMonitor").length >= 1);
             assert.equal(objects.filter((o) => o.kind === "PrometheusRule").length, 1);
+            assert.ok(objects.filter((o) => o.kind === "Probe").length >= 4);
             for (const o of objects) {
                 assert.deepEqual(vendoredCrdValidators().get(`monitoring.coreos.com/v1 ${o.kind}`)!(o), [], `${o.kind} ${o.metadata.name}`);
             }

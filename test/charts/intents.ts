@@ -3,7 +3,10 @@
  * values: each function returns its problems (empty when the intent holds), so the self-check can
  * show that a planted mistake makes it fail.
  */
+import * as yaml from "js-yaml";
+import { PROBER } from "../../components/apps/workloadManifests";
 import { ROLLOUT_FACTOR } from "../../components/monitoring/namespace";
+import { BLACKBOX_PORT, BLACKBOX_RELEASE, BLACKBOX_REPLICAS } from "../../components/monitoring/probes";
 import { RenderedObject } from "../../tools/charts/render";
 import { StackRun } from "./targets";
 
@@ -236,6 +239,7 @@ export function kubePrometheusStackIntents(objects: readonly RenderedObject[], r
     const checks: Array<[string, string, readonly { metadata: { name: string; labels?: Record<string, string> } }[]]> = [
         ["serviceMonitor", "ServiceMonitor", [...program("ServiceMonitor").map((r) => r.inputs), ...of(objects, "ServiceMonitor")]],
         ["rule", "PrometheusRule", [...program("PrometheusRule").map((r) => r.inputs), ...of(objects, "PrometheusRule")]],
+        ["probe", "Probe", program("Probe").map((r) => r.inputs)],
     ];
     for (const [field, kind, selected] of checks) {
         expect(problems, JSON.stringify(prom?.spec[`${field}NamespaceSelector`]) === "{}", `Prometheus ${field}NamespaceSelector: want {} (every namespace), rendered ${JSON.stringify(prom?.spec[`${field}NamespaceSelector`])}`);
@@ -289,9 +293,44 @@ export function metricsServerIntents(objects: readonly RenderedObject[]): string
     return problems;
 }
 
+/**
+ * The blackbox exporter: the pods the program's network policies and Probes point at (labels,
+ * Service name and port), every module the Probes use in its config, two replicas with a
+ * disruption budget, restricted pod security, and a namespace quota that admits a rolling update.
+ */
+export function blackboxExporterIntents(objects: readonly RenderedObject[], run: StackRun): string[] {
+    const problems: string[] = [];
+    const [deployment] = of(objects, "Deployment");
+    const pod = deployment?.spec.template;
+    expect(problems, deployment?.spec.replicas === BLACKBOX_REPLICAS, `blackbox-exporter replicas: want ${BLACKBOX_REPLICAS}, rendered ${deployment?.spec.replicas}`);
+    expect(problems, selects({ matchLabels: { ...PROBER.podLabels } }, pod?.metadata.labels),
+        `blackbox-exporter pods (labels ${JSON.stringify(pod?.metadata.labels)}) are not the pods the apps' ingress rules and the probes namespace policies select (${JSON.stringify(PROBER.podLabels)})`);
+    const budgets = of(objects, "PodDisruptionBudget").filter((p) => selects(p.spec.selector, pod?.metadata.labels));
+    expect(problems, budgets.length === 1 && budgets[0].spec.minAvailable === 1, `blackbox-exporter: want one PodDisruptionBudget with minAvailable 1, found ${budgets.length}`);
+    const service = of(objects, "Service").find((s) => s.metadata.name === BLACKBOX_RELEASE);
+    expect(problems, service?.spec.ports?.some((p: any) => p.port === BLACKBOX_PORT) && selects({ matchLabels: service.spec.selector }, pod?.metadata.labels),
+        `blackbox-exporter: the Probes' prober ${BLACKBOX_RELEASE}:${BLACKBOX_PORT} is not a Service of the exporter's pods`);
+    const config = yaml.load(of(objects, "ConfigMap").find((c) => c.metadata.name === BLACKBOX_RELEASE)?.data?.["blackbox.yaml"] ?? "{}") as { modules?: Record<string, unknown> };
+    const used = [...new Set(run.resources.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:Probe").map((r) => r.inputs.spec.module as string))];
+    expect(problems, used.length > 0, "the program creates no Probe");
+    for (const module of used) {
+        expect(problems, config.modules?.[module] !== undefined, `blackbox-exporter config has no module ${module}, which a Probe uses`);
+    }
+    const spec = pod?.spec ?? {};
+    expect(problems, spec.securityContext?.seccompProfile?.type === "RuntimeDefault", "blackbox-exporter pod: no RuntimeDefault seccomp profile (restricted pod security)");
+    for (const c of spec.containers ?? []) {
+        const sc = c.securityContext ?? {};
+        expect(problems, sc.runAsNonRoot === true && sc.allowPrivilegeEscalation === false && (sc.capabilities?.drop ?? []).includes("ALL") && sc.readOnlyRootFilesystem === true,
+            `blackbox-exporter container ${c.name}: not restricted (${JSON.stringify(sc)})`);
+    }
+    problems.push(...namespaceAdmits(objects, run, PROBER.namespace, (BLACKBOX_REPLICAS + 1) / BLACKBOX_REPLICAS));
+    return problems;
+}
+
 /** Intent checks by release name; a release without an entry is held to the generic checks only. */
 export const INTENTS: Readonly<Record<string, (objects: readonly RenderedObject[], run: StackRun, values: Record<string, any>) => string[]>> = {
     "kube-prometheus-stack": kubePrometheusStackIntents,
     "cluster-autoscaler": clusterAutoscalerIntents,
     "metrics-server": metricsServerIntents,
+    [BLACKBOX_RELEASE]: blackboxExporterIntents,
 };

@@ -188,4 +188,19 @@ describe("the render checks fail on planted mistakes (prod)", () => {
         });
         assert.ok(intentsOf("metrics-server", metrics).includes("metrics-server replicas: want 2, rendered 1"));
     });
+
+    it("a blackbox exporter renamed away from the pods the policies select, missing a module, on one replica, or left without seccomp, is reported", () => {
+        const values = planted("prometheus-blackbox-exporter", (v) => {
+            v.nameOverride = "blackbox";
+            v.replicas = 1;
+            delete v.config.modules.tls_listener;
+            delete v.podSecurityContext;
+        });
+        assert.deepEqual(ignoredPaths(target("prometheus-blackbox-exporter"), values), ["nameOverride"]);
+        const problems = intentsOf("prometheus-blackbox-exporter", values);
+        assert.ok(problems.some((p) => p.startsWith("blackbox-exporter pods (labels")), problems.join("\n"));
+        assert.ok(problems.includes("blackbox-exporter replicas: want 2, rendered 1"), problems.join("\n"));
+        assert.ok(problems.includes("blackbox-exporter config has no module tls_listener, which a Probe uses"), problems.join("\n"));
+        assert.ok(problems.includes("blackbox-exporter pod: no RuntimeDefault seccomp profile (restricted pod security)"), problems.join("\n"));
+    });
 });

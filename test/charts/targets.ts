@@ -4,7 +4,9 @@
  * intents.ts); the archive must also be in charts/charts.lock.json.
  */
 import { PlatformConfig } from "../../stacks/config";
+import { PROBER } from "../../components/apps/workloadManifests";
 import { RELEASE_NAME } from "../../components/monitoring/Monitoring";
+import { BLACKBOX_RELEASE } from "../../components/monitoring/probes";
 import { RecordedResource } from "../../tools/mockProgram";
 import { asManifest } from "../apps/k8sSchema";
 import { runStack } from "../util";
@@ -60,6 +62,9 @@ export const CHART_TARGETS: readonly ChartTarget[] = [
     fromProgram("cluster-autoscaler-9.59.0.tgz", "cluster-autoscaler", "kube-system", ["extraArgs"]),
     // resources is written out with toYaml (templates/deployment.yaml).
     fromProgram("metrics-server-3.13.1.tgz", "metrics-server", "kube-system", ["resources"]),
+    // config is written out whole into the ConfigMap (templates/configmap.yaml); podDisruptionBudget,
+    // podSecurityContext and resources with toYaml (templates/poddisruptionbudget.yaml, _helpers.tpl).
+    fromProgram("prometheus-blackbox-exporter-11.17.2.tgz", BLACKBOX_RELEASE, PROBER.namespace, ["config", "podDisruptionBudget", "podSecurityContext", "resources"]),
 ];
 
 export async function stackRun(stack: string): Promise<StackRun> {
