@@ -51,10 +51,10 @@ export const DAEMONSET_RESERVE: Resources = { cpuMillis: 300, memoryMiB: 512 };
  *   metrics-server 2 × 100m/200Mi, cluster-autoscaler 100m/600Mi,
  *   Prometheus 500m/2Gi + config reloader 10m/32Mi, Alertmanager 2 × (50m/128Mi + reloader 10m/32Mi),
  *   Grafana 100m/256Mi + two sidecars (dashboards, datasources) 2 × 50m/96Mi, operator 100m/128Mi,
- *   kube-state-metrics 50m/128Mi.
+ *   kube-state-metrics 50m/128Mi, blackbox exporter 2 × 25m/32Mi, data-path canary run 50m/128Mi.
  * Two Alertmanager replicas, the default; each further one adds 60m/160Mi.
  */
-export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1600, memoryMiB: 4724 };
+export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1700, memoryMiB: 4916 };
 
 /**
  * kube-reserved as the EKS AMIs compute it (amazon-eks-ami): CPU 6% of the first core, 1% of the

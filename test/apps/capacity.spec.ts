@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { clusterAutoscalerValues } from "../../components/addons/ClusterAutoscaler";
 import { metricsServerValues } from "../../components/addons/MetricsServer";
+import { CANARY_RESOURCES } from "../../components/canary/manifests";
+import { BLACKBOX_REPLICAS, BLACKBOX_RESOURCES } from "../../components/monitoring/probes";
 import { allocatablePerNode, appRoom, CLUSTER_SERVICES_RESERVE, fitCatalog, INSTANCE_TYPES, kubeReserved, Resources } from "../../components/apps/capacity";
 import { RESOURCES } from "../../components/monitoring/values";
 
@@ -30,7 +32,7 @@ describe("capacity", () => {
     });
 
     it("subtracts the cluster services once, not per node", () => {
-        assert.deepEqual(appRoom(INSTANCE_TYPES["m6i.large"], 6), { cpuMillis: 6 * 1530 - 1600, memoryMiB: 6 * 6414 - 4724 });
+        assert.deepEqual(appRoom(INSTANCE_TYPES["m6i.large"], 6), { cpuMillis: 6 * 1530 - 1700, memoryMiB: 6 * 6414 - 4916 });
     });
 
     it("reserves at least what the cluster services request, so the check never promises room they take", () => {
@@ -48,20 +50,22 @@ describe("capacity", () => {
             requestsOf(RESOURCES.grafanaSidecar.requests, 2),
             requestsOf(RESOURCES.operator.requests),
             requestsOf(RESOURCES.kubeStateMetrics.requests),
+            requestsOf(BLACKBOX_RESOURCES.requests, BLACKBOX_REPLICAS),
+            { cpuMillis: CANARY_RESOURCES.cpuMillis, memoryMiB: CANARY_RESOURCES.memoryMiB },
         ];
         // when
         const total = services.reduce((sum, r) => ({ cpuMillis: sum.cpuMillis + r.cpuMillis, memoryMiB: sum.memoryMiB + r.memoryMiB }));
         // then
-        assert.deepEqual(total, { cpuMillis: 1600, memoryMiB: 4724 });
+        assert.deepEqual(total, { cpuMillis: 1700, memoryMiB: 4916 });
         assert.ok(total.cpuMillis <= CLUSTER_SERVICES_RESERVE.cpuMillis && total.memoryMiB <= CLUSTER_SERVICES_RESERVE.memoryMiB);
     });
 
     it("names the first app whose worst case no longer fits", () => {
         const shape = INSTANCE_TYPES["t3.large"];
         const app = (name: string, maxReplicas: number) => ({ name, maxReplicas, requests: { cpuMillis: 500, memoryMiB: 100 } });
-        // room 3 × 1530 − 1600 = 2990m: 2000m + 500m fits, 2000m + 1500m does not
+        // room 3 × 1530 − 1700 = 2890m: 2000m + 500m fits, 2000m + 1500m does not
         const fit = fitCatalog([app("a", 4), app("b", 3), app("c", 1)], shape, 3);
-        assert.deepEqual(fit.overflow, { index: 1, app: "b", resource: "cpu", needed: 3500, room: 2990, unit: "m" });
+        assert.deepEqual(fit.overflow, { index: 1, app: "b", resource: "cpu", needed: 3500, room: 2890, unit: "m" });
         assert.equal(fitCatalog([app("a", 4), app("b", 1)], shape, 3).overflow, undefined);
     });
 });

@@ -218,12 +218,12 @@ describe("app catalog config (iot-platform:apps)", () => {
 
     describe("capacity: every app at max replicas must fit the node group at max size", () => {
         it("rejects a staging catalog that outgrows three t3.large nodes, naming the app and the numbers", () => {
-            // given staging fits: 300m + 600m + 1000m + 300m of 2990m
+            // given staging fits: 300m + 600m + 1000m + 300m of 2890m
             const config = withConfig("staging", "apps", (holder) => { holder.value[2].replicas.max = 12; });
-            // then 300m + 600m + 12 × 250m = 3900m > 3 × 1530m − 1600m
+            // then 300m + 600m + 12 × 250m = 3900m > 3 × 1530m − 1700m
             assert.deepEqual(problemsOf(config), [
                 "iot-platform:apps.2.replicas.max: telemetry-api at 12 replicas × 250m CPU brings the catalog's worst case to 3900m cpu, " +
-                    "over the 2990m the node group leaves for apps (3 × t3.large at 1530m allocatable each, minus 1600m for cluster services); " +
+                    "over the 2890m the node group leaves for apps (3 × t3.large at 1530m allocatable each, minus 1700m for cluster services); " +
                     "lower replicas or requests, or raise cluster.nodes.max or the instance type (got 12)",
             ]);
         });
@@ -232,15 +232,15 @@ describe("app catalog config (iot-platform:apps)", () => {
             const config = withConfig("prod", "cluster", (holder) => { holder.value.nodes.max = 3; });
             const problems = problemsOf(config);
             assert.equal(problems.length, 1);
-            // 6 × 200m + 6 × 300m = 3000m already exceeds 3 × 1530m − 1600m = 2990m
-            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 6 replicas × 300m CPU brings the catalog's worst case to 3000m cpu, over the 2990m/);
+            // 6 × 200m + 6 × 300m = 3000m already exceeds 3 × 1530m − 1700m = 2890m
+            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 6 replicas × 300m CPU brings the catalog's worst case to 3000m cpu, over the 2890m/);
         });
 
         it("checks memory too", () => {
             const config = withConfig("staging", "apps", (holder) => { holder.value[1].resources = { cpuMillis: 10, memoryMiB: 6000, memoryLimitMiB: 6000 }; });
             const problems = problemsOf(config);
             assert.equal(problems.length, 1);
-            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 3 replicas × 6000Mi memory brings the catalog's worst case to 18384Mi memory, over the 14320Mi/);
+            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 3 replicas × 6000Mi memory brings the catalog's worst case to 18384Mi memory, over the 14128Mi/);
         });
 
         it("rejects an instance type missing from the capacity table, on the instance type key", () => {
