@@ -153,7 +153,7 @@ describe("Monitoring", () => {
             const rule = ofType(prod, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0];
             assert.deepEqual(rule.inputs.metadata.labels, { release: "kube-prometheus-stack" });
             assert.equal(rule.inputs.metadata.namespace, "monitoring");
-            assert.deepEqual(rule.inputs.spec.groups.map((g: { name: string }) => g.name), ["iot-platform.apps", "iot-platform.capacity", "iot-platform.canary"]);
+            assert.deepEqual(rule.inputs.spec.groups.map((g: { name: string }) => g.name), ["iot-platform.apps", "iot-platform.capacity", "iot-platform.probes", "iot-platform.canary"]);
         });
 
         it("provisions three dashboards as ConfigMaps the Grafana sidecar loads", () => {
