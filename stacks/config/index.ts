@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
-import { appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
+import { appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
+import { costBaselineProblems, costBaselineSchema } from "./cost";
 import { dataSchema } from "./data";
 import { incidentProblems, incidentSchema } from "./incident";
 import { alertingSecret, monitoringSchema } from "./monitoring";
@@ -26,6 +27,8 @@ const platformSchema = strictObject({
     /** The application catalog: one entry per service, each in its own namespace (README.md, "The app entry"). */
     apps: appsSchema,
     monitoring: monitoringSchema.prefault({}),
+    /** What the environment replaces; the offline check compares the stack's compute cost with it (docs/cost.md). */
+    costBaseline: costBaselineSchema.optional(),
     /** The escalation ladder (docs/incident-response.md); the seed's ladder when left out. */
     incident: incidentSchema,
     /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
@@ -43,6 +46,8 @@ export interface PlatformConfig extends PlatformSettings {
     readonly region: string;
     /** Tags every taggable AWS resource carries. */
     readonly tags: Readonly<Record<string, string>>;
+    /** Doubts that do not stop a deployment (`key: message`, full keys); the program logs them, the offline check shows them. */
+    readonly warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -94,6 +99,7 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>): Plat
             CostCenter: config.costCenter,
             ManagedBy: "pulumi",
         },
+        warnings: appsArchitectureWarnings(config.apps, config.cluster.nodes.instanceType).map((warning) => `${PROJECT}:${warning}`),
     };
 }
 
@@ -112,6 +118,8 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
     }
     problems.push(...appsCertificateRegionProblems(config.apps, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
+    problems.push(...costBaselineProblems(config.costBaseline, region).map((problem) => `${PROJECT}:${problem}`));
+    problems.push(...appsArchitectureProblems(config.apps, config.cluster.nodes.instanceType).map((problem) => `${PROJECT}:${problem}`));
     const pagerdutyManaged = config.pagerdutyToken !== undefined;
     problems.push(...incidentProblems(config.incident.escalation, pagerdutyManaged).map((problem) => `${PROJECT}:${problem}`));
     for (const key of ["pagerdutyRoutingKey", "pagerdutyCloudwatchKey"] as const) {
