@@ -241,7 +241,7 @@ export function grafanaPasswordProblem(values: unknown): string | undefined {
         return undefined;
     }
     if (password === undefined || password === "" || password === DEFAULT_GRAFANA_PASSWORD) {
-        return `grafana.adminPassword is ${password === undefined || password === "" ? "not set (chart default \"prom-operator\")" : "the chart default \"prom-operator\""}; set grafana.admin.existingSecret`;
+        return `grafana.adminPassword is ${password === undefined || password === "" ? "not set (the chart then makes one up in a Secret of its own; older releases defaulted to \"prom-operator\")" : "the old chart default \"prom-operator\""}; set grafana.admin.existingSecret`;
     }
     return undefined;
 }
@@ -254,7 +254,9 @@ export function grafanaPasswordPolicy(): ResourceValidationPolicy {
         types: ["kubernetes:helm.sh/v3:Release"],
         check: (r, report) => {
             const chart = at(r.props, "chart");
-            if (typeof chart !== "string" || !/(^|\/)kube-prometheus-stack$/u.test(chart)) {
+            // A repository chart name (`kube-prometheus-stack`, `<repo>/kube-prometheus-stack`) or a
+            // vendored archive or directory (`./charts/kube-prometheus-stack-88.5.3.tgz`).
+            if (typeof chart !== "string" || !/(^|\/)kube-prometheus-stack(-\d+\.\d+\.\d+[\w.+-]*\.tgz)?\/?$/u.test(chart)) {
                 return;
             }
             const problem = grafanaPasswordProblem(at(r.props, "values"));

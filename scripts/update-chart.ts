@@ -42,17 +42,27 @@ function tagCommit(source: string, tag: string): string | undefined {
     return refs.get(`refs/tags/${tag}^{}`) ?? refs.get(`refs/tags/${tag}`);
 }
 
-async function main(args: string[]): Promise<void> {
-    const [name, version] = args;
-    if (!name || !version || name.startsWith("--")) {
-        throw new Error("usage: npm run chart:update -- <chart> <version> [--repository <Helm repository URL> --source <GitHub URL>]");
-    }
-    const lock = readLock();
+export interface UpdateRequest {
+    readonly name: string;
+    readonly version: string;
+    /** Needed only for a chart the lock does not know yet. */
+    readonly repository?: string;
+    readonly source?: string;
+    /** Where the archives and the lock live. @default charts/ */
+    readonly chartsDir?: string;
+}
+
+/** Vendors one release; returns its lock entry. */
+export async function updateChart(request: UpdateRequest, log: (line: string) => void = console.log): Promise<LockedChart> {
+    const { name, version } = request;
+    const chartsDir = request.chartsDir ?? CHARTS_DIR;
+    const lockFile = path.join(chartsDir, path.basename(LOCK_FILE));
+    const lock = readLock(lockFile);
     const previous = lock.find((c) => c.name === name);
-    const repository = flag(args, "--repository") ?? previous?.repository;
-    const source = flag(args, "--source") ?? previous?.source;
+    const repository = request.repository ?? previous?.repository;
+    const source = request.source ?? previous?.source;
     if (!repository || !source) {
-        throw new Error(`${name} is not in ${LOCK_FILE}: give --repository and --source`);
+        throw new Error(`${name} is not in ${lockFile}: give --repository and --source`);
     }
 
     const indexUrl = new URL("index.yaml", repository.endsWith("/") ? repository : `${repository}/`).toString();
@@ -72,44 +82,55 @@ async function main(args: string[]): Promise<void> {
         if (metadata?.name !== name || metadata.version !== version) {
             throw new Error(`the archive holds ${metadata?.name} ${metadata?.version}, not ${name} ${version}`);
         }
-        const subcharts = [...charts].filter(([dir]) => new RegExp(`^${name}/charts/[^/]+$`).test(dir)).map(([, c]) => c);
+        const subcharts = [...charts].filter(([dir]) => dir.startsWith(`${name}/charts/`) && !dir.slice(`${name}/charts/`.length).includes("/")).map(([, c]) => c);
         const entry: LockedChart = lockEntry({
             previous, metadata, subcharts, sha256: digest, repository, source,
             resolve: (origin) => {
                 const tag = releaseTag(origin.previous, origin.name, origin.version);
                 const commit = tagCommit(origin.source, tag);
                 if (!commit) {
-                    console.warn(`warning: no tag ${tag} in ${origin.source}; its lock entry has no tag or commit`);
+                    log(`warning: no tag ${tag} in ${origin.source}; its lock entry has no tag or commit`);
                     return undefined;
                 }
                 return { tag, commit };
             },
         });
 
-        fs.copyFileSync(file, path.join(CHARTS_DIR, entry.archive));
+        fs.copyFileSync(file, path.join(chartsDir, entry.archive));
         if (previous && previous.archive !== entry.archive) {
-            fs.rmSync(path.join(CHARTS_DIR, previous.archive));
+            fs.rmSync(path.join(chartsDir, previous.archive));
         }
-        const charts2 = previous ? lock.map((c) => (c === previous ? entry : c)) : [...lock, entry];
-        fs.writeFileSync(LOCK_FILE, `${JSON.stringify({ charts: charts2 }, null, 2)}\n`);
-        console.log(`vendored ${entry.archive} (sha256 ${digest}, ${entry.tag} at ${entry.commit})`);
+        const updated = previous ? lock.map((c) => (c === previous ? entry : c)) : [...lock, entry];
+        fs.writeFileSync(lockFile, `${JSON.stringify({ charts: updated }, null, 2)}\n`);
+        log(`vendored ${entry.archive} (sha256 ${digest}, ${entry.tag} at ${entry.commit})`);
         for (const d of entry.dependencies ?? []) {
-            console.log(`  with ${d.name} ${d.version}${d.tag ? ` (${d.tag} at ${d.commit})` : ""}`);
+            log(`  with ${d.name} ${d.version}${d.tag ? ` (${d.tag} at ${d.commit})` : ""}`);
         }
-        console.log([
-            "next:",
-            `  1. point the component at ${name} ${version} (its VendoredChart constant) and test/charts/targets.ts at ${entry.archive}`,
-            "  2. read the chart's values.yaml and templates for renamed or removed keys; adjust the values",
-            "  3. npm test && npm run test:charts   (no ignored values, intents, schemas)",
-            "  4. compare renders: scripts/render-charts.ts --out before (on main) / --out after, then --diff before after",
-            "  5. if the chart ships CRDs, apply the new ones before `pulumi up` (docs/charts.md: Helm never upgrades CRDs)",
-        ].join("\n"));
+        return entry;
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
 }
 
-main(process.argv.slice(2)).catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-});
+async function main(args: string[]): Promise<void> {
+    const [name, version] = args;
+    if (!name || !version || name.startsWith("--")) {
+        throw new Error("usage: npm run chart:update -- <chart> <version> [--repository <Helm repository URL> --source <GitHub URL>]");
+    }
+    await updateChart({ name, version, repository: flag(args, "--repository"), source: flag(args, "--source") });
+    console.log([
+        "next:",
+        `  1. point the component at ${name} ${version} (its VendoredChart constant) and test/charts/targets.ts at the new archive`,
+        "  2. read the chart's values.yaml and templates for renamed or removed keys; adjust the values",
+        "  3. npm test && npm run test:charts   (no ignored values, intents, schemas)",
+        "  4. compare renders: scripts/render-charts.ts --out before (on main) / --out after, then --diff before after",
+        "  5. if the chart ships CRDs, apply the new ones before `pulumi up` (docs/charts.md: Helm never upgrades CRDs)",
+    ].join("\n"));
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).catch((err) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exitCode = 1;
+    });
+}

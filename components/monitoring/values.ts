@@ -1,6 +1,7 @@
 /**
  * Values for the kube-prometheus-stack chart. Pure, so tests read exactly what Helm receives.
- * Keys follow the chart's values.yaml at the pinned version (see CHART in Monitoring.ts).
+ * Keys follow the chart's values.yaml at the vendored version (CHART in Monitoring.ts);
+ * `npm run test:charts` renders the archive with them and fails on a path the chart ignores.
  */
 
 export interface ResourceRequests {

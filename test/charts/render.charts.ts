@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { CHARTS_DIR, readTgz } from "../../tools/charts/archive";
-import { renderChart, RenderedObject } from "../../tools/charts/render";
+import { objectId, renderChart, RenderedObject } from "../../tools/charts/render";
 import { chartDefaults, ignoredValuePaths } from "../../tools/charts/values";
 import { INTENTS, isTestHook, of, resourceRequests, WORKLOAD_KINDS } from "./intents";
 import { CHART_TARGETS, ChartTarget, STACKS, StackRun, stackRun } from "./targets";
@@ -45,14 +45,20 @@ for (const stack of STACKS) {
                     objects = render(target, run);
                 });
 
-                it("renders without error, with --kube-version of the stack", () => {
+                it("renders without error, with --kube-version of the stack, into its namespace", () => {
                     assert.ok(objects.length > 0);
-                    assert.ok(objects.every((o) => o.metadata.namespace === undefined || o.metadata.namespace === target.namespace || o.kind === "CustomResourceDefinition"
-                        || ["kube-system", "default"].includes(o.metadata.namespace)), "objects outside the release namespace");
+                    const elsewhere = objects.filter((o) => o.metadata.namespace !== undefined && o.metadata.namespace !== target.namespace).map(objectId);
+                    assert.deepEqual(elsewhere, target.outsideNamespace ?? []);
                 });
 
                 it("sets no values path the chart ignores", () => {
                     assert.deepEqual(ignoredPaths(target, target.values(run)), []);
+                    // A pass-through path must itself be a map the chart defines, so the list cannot rot.
+                    const defaults = defaultsOf(target);
+                    for (const at of target.passthrough ?? []) {
+                        const value = at.split(".").reduce<any>((v, key) => v?.[key], defaults);
+                        assert.ok(value !== null && typeof value === "object" && !Array.isArray(value), `pass-through ${at} is not a map in the chart's defaults`);
+                    }
                 });
 
                 it("renders only objects valid against the strict Kubernetes schemas and the shipped CRDs", () => {

@@ -32,6 +32,8 @@ export interface ChartTarget {
      * a range over the map), so keys under them are not looked up in the defaults.
      */
     readonly passthrough?: readonly string[];
+    /** Objects the chart renders outside its release namespace, on purpose. @default [] */
+    readonly outsideNamespace?: readonly string[];
 }
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -46,25 +48,29 @@ export function programRelease(run: StackRun, target: Pick<ChartTarget, "archive
 }
 
 /** Exactly the values the program passes to that release (secret wrappers removed, as Helm sees them). */
-function programValues(this: void, run: StackRun, target: ChartTarget): Record<string, unknown> {
+function programValues(run: StackRun, target: Pick<ChartTarget, "archive" | "releaseName">): Record<string, unknown> {
     return programRelease(run, target).values ?? {};
 }
 
-function fromProgram(archive: string, releaseName: string, namespace: string, passthrough?: readonly string[]): ChartTarget {
-    const target: ChartTarget = { archive, releaseName, namespace, passthrough, values: (run) => programValues(run, target) };
-    return target;
+/** A target whose values are the program's own for that release. */
+function fromProgram(archive: string, releaseName: string, namespace: string, more: Pick<ChartTarget, "passthrough" | "outsideNamespace"> = {}): ChartTarget {
+    return { archive, releaseName, namespace, ...more, values: (run) => programValues(run, { archive, releaseName }) };
 }
 
 export const CHART_TARGETS: readonly ChartTarget[] = [
-    // alertmanager.config is written out with toYaml (templates/alertmanager/secret.yaml).
-    fromProgram("kube-prometheus-stack-88.5.3.tgz", RELEASE_NAME, "monitoring", ["alertmanager.config"]),
-    // extraArgs become one flag per key (range in templates/deployment.yaml).
-    fromProgram("cluster-autoscaler-9.59.0.tgz", "cluster-autoscaler", "kube-system", ["extraArgs"]),
+    fromProgram("kube-prometheus-stack-88.5.3.tgz", RELEASE_NAME, "monitoring", {
+        // Written out with toYaml (templates/alertmanager/secret.yaml).
+        passthrough: ["alertmanager.config"],
+        // The headless Service Prometheus scrapes CoreDNS through (templates/exporters/core-dns/service.yaml).
+        outsideNamespace: [`Service kube-system/${RELEASE_NAME}-coredns`],
+    }),
+    // extraArgs become one flag per key (a range in templates/deployment.yaml).
+    fromProgram("cluster-autoscaler-9.59.0.tgz", "cluster-autoscaler", "kube-system", { passthrough: ["extraArgs"] }),
     // resources is written out with toYaml (templates/deployment.yaml).
-    fromProgram("metrics-server-3.13.1.tgz", "metrics-server", "kube-system", ["resources"]),
+    fromProgram("metrics-server-3.13.1.tgz", "metrics-server", "kube-system", { passthrough: ["resources"] }),
     // config is written out whole into the ConfigMap (templates/configmap.yaml); podDisruptionBudget,
     // podSecurityContext and resources with toYaml (templates/poddisruptionbudget.yaml, _helpers.tpl).
-    fromProgram("prometheus-blackbox-exporter-11.17.2.tgz", BLACKBOX_RELEASE, PROBER.namespace, ["config", "podDisruptionBudget", "podSecurityContext", "resources"]),
+    fromProgram("prometheus-blackbox-exporter-11.17.2.tgz", BLACKBOX_RELEASE, PROBER.namespace, { passthrough: ["config", "podDisruptionBudget", "podSecurityContext", "resources"] }),
 ];
 
 export async function stackRun(stack: string): Promise<StackRun> {
