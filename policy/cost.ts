@@ -80,10 +80,11 @@ export const FREE_TYPES: readonly string[] = [
 /**
  * Prefixes of free types: IAM; providers; Kubernetes objects and Helm releases (they run on nodes
  * priced already); this program's own component resources (their children are priced); random;
+ * PagerDuty objects (billed per PagerDuty user, outside the AWS bill);
  * @pulumi/eks types other than the cluster and node groups priced above (components whose children
  * are priced, and internal helpers such as its VpcCni resource, which have no charge).
  */
-export const FREE_TYPE_PREFIXES: readonly string[] = ["aws:iam/", "pulumi:providers:", "kubernetes:", "iot:", "random:", "eks:index:"];
+export const FREE_TYPE_PREFIXES: readonly string[] = ["aws:iam/", "pulumi:providers:", "kubernetes:", "iot:", "random:", "eks:index:", "pagerduty:"];
 
 export function isFreeType(type: string): boolean {
     return FREE_TYPES.includes(type) || FREE_TYPE_PREFIXES.some(p => type.startsWith(p));

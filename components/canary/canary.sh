@@ -6,7 +6,8 @@
 #   3. Exits 0 only if that canary was sent at most MAX_AGE_SECONDS ago: every record sent earlier
 #      than the buffer interval plus the margin must have arrived. kube-state-metrics publishes the
 #      CronJob's last successful run, and DataPathCanaryMissing fires when it gets old.
-# Needs: aws (CLI v2), jq, and gzip or python3 to read Firehose's GZIP objects.
+# Needs: aws (CLI v2), jq, grep, sort, and gzip or python3 to read Firehose's GZIP objects. Objects
+# are streamed, never held whole: one is at most data.delivery.bufferingSizeMb before compression.
 # Env: STREAM_NAME, BUCKET, PREFIX (ends with /), ENVIRONMENT, MAX_AGE_SECONDS, LOOKBACK_SECONDS,
 #      AWS_REGION; NOW (epoch seconds) only in tests.
 set -euo pipefail
@@ -22,10 +23,10 @@ decompress() {
     fi
 }
 
-# 1. The record: JSON on its own line, so consumers can recognise and skip it by its "type".
-record=$(printf '{"type":"iot-platform-canary","environment":"%s","%s":%d}\n' "$ENVIRONMENT" "$marker" "$now")
+# 1. The record: JSON ending with a newline, so consumers can recognise and skip it by its "type".
+record=$(printf '{"type":"iot-platform-canary","environment":"%s","%s":%d}' "$ENVIRONMENT" "$marker" "$now")
 aws kinesis put-record --stream-name "$STREAM_NAME" --partition-key "canary-${now}-${RANDOM}" \
-    --cli-binary-format raw-in-base64-out --data "$record" --output text --query SequenceNumber >/dev/null
+    --cli-binary-format raw-in-base64-out --data "${record}"$'\n' --output text --query SequenceNumber >/dev/null
 echo "sent canary ${marker}=${now} to ${STREAM_NAME}"
 
 # 2. Firehose writes under ${PREFIX}year=YYYY/month=MM/day=DD/hour=HH/ (UTC arrival time), and its
@@ -45,7 +46,7 @@ newest=""
 if ((${#keys[@]} > 0)); then
     while IFS= read -r key; do
         found=$(aws s3 cp "s3://${BUCKET}/${key}" - | decompress \
-            | jq -Rrs --arg m "$marker" '[scan("\"" + $m + "\":([0-9]+)") | .[0] | tonumber] | max // empty')
+            | { LC_ALL=C grep -aoE "\"${marker}\":[0-9]+" || true; } | cut -d: -f2 | sort -n | tail -n 1)
         if [[ -n "$found" ]]; then
             newest=$found
             echo "newest delivered canary: ${marker}=${found} in s3://${BUCKET}/${key}"

@@ -22,8 +22,12 @@ export const CANARY_NAME = "data-path-canary";
 /** The canary's own guarded namespace. */
 export const CANARY_NAMESPACE = "canary";
 
-/** One short aws/jq run: small requests; the memory limit leaves room for the CLI and one decompressed stream. */
-export const CANARY_RESOURCES: ContainerResources = { cpuMillis: 50, memoryMiB: 128, memoryLimitMiB: 256 };
+/**
+ * One short run: small requests. The limit leaves room for the CLI and for grep holding one line of a
+ * decompressed object: records without newlines make an object one line of up to
+ * data.delivery.bufferingSizeMb (128 MiB at most), so 128 MiB for the CLI plus twice that.
+ */
+export const CANARY_RESOURCES: ContainerResources = { cpuMillis: 50, memoryMiB: 128, memoryLimitMiB: 384 };
 
 export interface CanaryTiming {
     /** One of CANARY_INTERVALS. */

@@ -151,6 +151,7 @@ describe("canary.sh against a fake lake", function () {
         const puts = fs.readFileSync(path.join(lake, ".puts"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
         assert.deepEqual(puts.map((p) => p.stream), ["iot-platform-prod-data-telemetry"]);
         assert.deepEqual(JSON.parse(puts[0].data), { type: "iot-platform-canary", environment: "prod", iotPlatformCanarySentAt: NOW });
+        assert.ok(puts[0].data.endsWith("}\n"), "the record ends its line");
     });
 
     it("finds a canary delivered in the previous hour's partition", () => {

@@ -1,9 +1,14 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ALERT_CREATION, CLOUDWATCH_VENDOR, EVENTS_API_V2 } from "../../components/incident/PagerDutyEscalation";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { PACK_DIR, runCheck } from "../../tools/check/run";
 import { RecordedResource, runPlatformProgram } from "../../tools/mockProgram";
+import { PolicyPackProcess } from "../../tools/policy/analyzer";
 import { secret } from "../monitoring/secrets";
-import { ofType, one, runStack } from "../util";
+import { ofType, one, runStack, writeStackFile } from "../util";
 import { managedConfig } from "./fixtures";
 
 const PD = {
@@ -107,5 +112,28 @@ describe("PagerDuty not managed (no pagerdutyToken)", () => {
         assert.deepEqual(resources.filter((r) => r.type.startsWith("pagerduty:") || r.type === PD.provider), []);
         const receivers = one(resources, "kubernetes:core/v1:Secret", "-alertmanager-receivers").inputs.stringData;
         assert.deepEqual(receivers, secret({}));
+    });
+});
+
+describe("a stack that opts into PagerDuty, through the offline check and the policy pack", function () {
+    this.timeout(60000);
+    let pack: PolicyPackProcess;
+    let dir: string;
+    before(async () => {
+        pack = await PolicyPackProcess.start(PACK_DIR);
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "iot-pagerduty-"));
+        // As `pulumi config set --secret` leaves it in the stack file: the offline tools read a placeholder.
+        writeStackFile(dir, "prod-pagerduty", { ...managedConfig(), "iot-platform:pagerdutyToken": JSON.stringify({ secure: "v1:AAAAAAAAAAAAAAAA" }) });
+    });
+    after(() => {
+        pack?.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("passes every mandatory policy, the PagerDuty objects counted as free", async () => {
+        const result = await runCheck({ stack: "prod-pagerduty", projectDir: dir }, pack);
+        assert.ok(result.resources.some((r) => r.type === PD.policy));
+        assert.deepEqual(result.violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+        assert.deepEqual(result.cost.estimate.unpriced, []);
     });
 });
