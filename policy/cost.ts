@@ -5,11 +5,12 @@
 // - expected = desired node counts; worst case = every node group / autoscaling group at max size,
 //   multi-type groups at their most expensive type, and usage at the ingest profile's peak rate
 //   sustained all month (averages x peakFactor).
-// - Usage comes only from the ingest profile tagged on each Kinesis stream. Kinesis PUT payload units
-//   are records x ceil(bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose ingest
-//   rounds records up to 5 KB; S3 Standard storage is one month of raw, uncompressed ingest (the first
-//   month's figure; it grows by the same amount every month unless lifecycle rules expire data),
-//   charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
+// - Usage comes only from the ingest profile tagged on each Kinesis stream. A Kinesis record carries
+//   recordsPerKinesisRecord device messages (1 when the tag is absent). Kinesis PUT payload units
+//   are records x ceil(record bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose
+//   ingest rounds each Kinesis record up to 5 KB; S3 Standard storage is one month of raw,
+//   uncompressed ingest (the first month's figure; it grows by the same amount every month unless
+//   lifecycle rules expire data), charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
 // - Each CloudWatch log group is assumed to ingest ASSUMED_LOG_GB_PER_GROUP a month.
 // - Not modelled: NAT data processing, load balancer LCUs, data transfer, requests, snapshots, and the
 //   storage of S3 server access logs (one small record per request, expired by lifecycle).
@@ -26,7 +27,11 @@ export const ASSUMED_LOG_GB_PER_GROUP = 10;
 const GIB = 1024 ** 3;
 const MINUTES_PER_HOUR = 60;
 
-export interface CostLine { urn: string; name: string; type: string; item: string; monthlyUsd: number }
+export interface CostLine {
+    urn: string; name: string; type: string; item: string; monthlyUsd: number;
+    /** EC2 instance-hours or the EKS control plane: what a cost baseline of instances is compared with. */
+    compute?: boolean;
+}
 export interface Estimate { lines: CostLine[]; totalUsd: number }
 export interface CostProblem { urn: string; name: string; type: string; message: string }
 export interface CostEstimate {
@@ -89,6 +94,8 @@ export interface IngestProfile {
     messagesPerDevicePerMinute: number;
     averageMessageBytes: number;
     peakFactor: number;
+    /** Device messages per Kinesis record. */
+    recordsPerKinesisRecord: number;
 }
 
 export const INGEST_TAGS = {
@@ -96,38 +103,44 @@ export const INGEST_TAGS = {
     messagesPerDevicePerMinute: "iot:ingest:messagesPerDevicePerMinute",
     averageMessageBytes: "iot:ingest:averageMessageBytes",
     peakFactor: "iot:ingest:peakFactor",
+    recordsPerKinesisRecord: "iot:ingest:recordsPerKinesisRecord",
 } as const;
+
+/** Tags a stream may leave out, with the value that means. */
+const INGEST_TAG_DEFAULTS: Partial<IngestProfile> = { recordsPerKinesisRecord: 1 };
 
 /** Reads the ingest profile from a stream's tags; a string is the reason it is missing or invalid. */
 export function readIngestProfile(stream: StackResource): IngestProfile | Unknown | string {
     const profile: Partial<IngestProfile> = {};
     const bad: string[] = [];
     for (const [field, tag] of Object.entries(INGEST_TAGS) as [keyof IngestProfile, string][]) {
-        const v = toNumber(at(stream.props, "tags", tag));
+        const v = toNumber(at(stream.props, "tags", tag)) ?? INGEST_TAG_DEFAULTS[field];
         if (v === UNKNOWN) {
             return UNKNOWN;
         }
-        if (v === undefined || v < 0 || (field === "peakFactor" && v < 1)) {
+        if (v === undefined || v < 0 || ((field === "peakFactor" || field === "recordsPerKinesisRecord") && v < 1)) {
             bad.push(tag);
         } else {
             profile[field] = v;
         }
     }
     return bad.length > 0
-        ? `Kinesis stream '${stream.name}' has no valid ingest profile tag(s) ${bad.join(", ")} (peakFactor must be >= 1)`
+        ? `Kinesis stream '${stream.name}' has no valid ingest profile tag(s) ${bad.join(", ")} (peakFactor and recordsPerKinesisRecord must be >= 1)`
         : profile as IngestProfile;
 }
 
-/** Monthly volumes at the profile's average rate. */
+/** Monthly volumes at the profile's average rate; `records` are Kinesis records. */
 export function monthlyUsage(p: IngestProfile, hoursPerMonth: number) {
-    const records = p.devices * p.messagesPerDevicePerMinute * MINUTES_PER_HOUR * hoursPerMonth;
-    const roundedBytes = (unit: number) => records * Math.ceil(p.averageMessageBytes / unit) * unit;
+    const messages = p.devices * p.messagesPerDevicePerMinute * MINUTES_PER_HOUR * hoursPerMonth;
+    const records = messages / p.recordsPerKinesisRecord;
+    const recordBytes = p.averageMessageBytes * p.recordsPerKinesisRecord;
+    const roundedBytes = (unit: number) => records * Math.ceil(recordBytes / unit) * unit;
     return {
         records,
-        putPayloadUnits: records * Math.ceil(p.averageMessageBytes / (25 * 1024)),
+        putPayloadUnits: records * Math.ceil(recordBytes / (25 * 1024)),
         onDemandIngestGb: roundedBytes(1024) / GIB,
         firehoseIngestGb: roundedBytes(5 * 1024) / GIB,
-        rawGb: (records * p.averageMessageBytes) / GIB,
+        rawGb: (messages * p.averageMessageBytes) / GIB,
     };
 }
 
@@ -148,7 +161,7 @@ interface Pricer {
     prices: RegionPrices;
     table: PriceTable;
     graph: StackGraph;
-    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number): void;
+    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, compute?: boolean): void;
     problem(r: StackResource, message: string): void;
     unknown(r: StackResource, what: string): void;
 }
@@ -162,7 +175,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const hourly = g.instanceTypes.map(t => ({ t, price: c.prices.ec2InstanceHour[t] }));
     const missing = hourly.filter(h => h.price === undefined).map(h => h.t);
     if (missing.length > 0) {
-        c.problem(r, `instance type(s) ${missing.join(", ")} of '${r.name}' are not in the price table`);
+        c.problem(r, `instance type(s) ${missing.join(", ")} of '${r.name}' are not in the instance catalogue (policy/instances.ts)`);
         return;
     }
     if (hourly.length === 0) {
@@ -172,7 +185,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const dearest = hourly.reduce((a, b) => (b.price > a.price ? b : a));
     const h = c.table.hoursPerMonth;
     c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${g.desired} (max ${g.max})`,
-        g.desired * first.price * h, g.max * dearest.price * h);
+        g.desired * first.price * h, g.max * dearest.price * h, true);
     if (g.rootVolume === UNKNOWN) {
         c.unknown(r, "root volume");
         return;
@@ -198,7 +211,8 @@ function priceControlPlane(r: StackResource, c: Pricer): void {
     const extended = typeof version === "string" && supportType !== "STANDARD" &&
         c.table.eksExtendedSupportVersions.includes(version);
     const rate = extended ? c.prices.eksControlPlaneHour.extended : c.prices.eksControlPlaneHour.standard;
-    c.line(r, `EKS control plane (${extended ? "extended" : "standard"} support)`, rate * c.table.hoursPerMonth);
+    const monthly = rate * c.table.hoursPerMonth;
+    c.line(r, `EKS control plane (${extended ? "extended" : "standard"} support)`, monthly, monthly, true);
 }
 
 function profileFor(stream: StackResource, c: Pricer): IngestProfile | undefined {
@@ -372,9 +386,10 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
         prices,
         table,
         graph,
-        line: (r, item, e, w = e) => {
-            expected.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: e });
-            worst.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: w });
+        line: (r, item, e, w = e, compute) => {
+            const scope = compute ? { compute } : {};
+            expected.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: e, ...scope });
+            worst.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: w, ...scope });
         },
         problem: (r, message) => unpriced.push({ urn: r.urn, name: r.name, type: r.type, message }),
         unknown: (r, what) => unknown.push(`${r.name} (${r.type}): ${what} unknown during preview`),
