@@ -6,7 +6,7 @@
 #   3. Exits 0 only if that canary was sent at most MAX_AGE_SECONDS ago: every record sent earlier
 #      than the buffer interval plus the margin must have arrived. kube-state-metrics publishes the
 #      CronJob's last successful run, and DataPathCanaryMissing fires when it gets old.
-# Needs: aws (CLI v2), jq, grep, sort, and gzip or python3 to read Firehose's GZIP objects. Objects
+# Needs: bash, date, aws (CLI v2), jq, and gzip or python3 to read Firehose's GZIP objects. Objects
 # are streamed, never held whole: one is at most data.delivery.bufferingSizeMb before compression.
 # Env: STREAM_NAME, BUCKET, PREFIX (ends with /), ENVIRONMENT, MAX_AGE_SECONDS, LOOKBACK_SECONDS,
 #      AWS_REGION; NOW (epoch seconds) only in tests.
@@ -33,27 +33,25 @@ echo "sent canary ${marker}=${now} to ${STREAM_NAME}"
 #    object names carry the delivery time, so sorting keys newest first reads the latest data first.
 since=$((now - LOOKBACK_SECONDS))
 since_iso=$(date -u -d "@${since}" +%Y-%m-%dT%H:%M:%S)
-keys=()
+listings=""
 for ((hour = since - since % 3600; hour <= now; hour += 3600)); do
     partition="${PREFIX}$(date -u -d "@${hour}" +year=%Y/month=%m/day=%d/hour=%H/)"
-    while IFS= read -r key; do
-        [[ -n "$key" && "$key" != "None" ]] && keys+=("$key")
-    done < <(aws s3api list-objects-v2 --bucket "$BUCKET" --prefix "$partition" \
-        --query "Contents[?LastModified>='${since_iso}'].Key" --output json | jq -r '.[]?')
+    listings+=$(aws s3api list-objects-v2 --bucket "$BUCKET" --prefix "$partition" \
+        --query "Contents[?LastModified>='${since_iso}'].Key" --output json)
 done
+mapfile -t keys < <(printf '%s' "$listings" | jq -rs 'map(. // []) | add // [] | sort | reverse | .[]')
 
 newest=""
-if ((${#keys[@]} > 0)); then
-    while IFS= read -r key; do
-        found=$(aws s3 cp "s3://${BUCKET}/${key}" - | decompress \
-            | { LC_ALL=C grep -aoE "\"${marker}\":[0-9]+" || true; } | cut -d: -f2 | sort -n | tail -n 1)
-        if [[ -n "$found" ]]; then
-            newest=$found
-            echo "newest delivered canary: ${marker}=${found} in s3://${BUCKET}/${key}"
-            break
-        fi
-    done < <(printf '%s\n' "${keys[@]}" | sort -r)
-fi
+for key in "${keys[@]}"; do
+    # Line by line, never the whole object: records without newlines make long lines, not one huge string.
+    found=$(aws s3 cp "s3://${BUCKET}/${key}" - | decompress \
+        | jq -nrR --arg m "$marker" '[inputs | scan("\"" + $m + "\":([0-9]+)") | .[0] | tonumber] | max // empty')
+    if [[ -n "$found" ]]; then
+        newest=$found
+        echo "newest delivered canary: ${marker}=${found} in s3://${BUCKET}/${key}"
+        break
+    fi
+done
 
 # 3. The verdict.
 if [[ -z "$newest" ]]; then

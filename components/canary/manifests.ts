@@ -23,7 +23,7 @@ export const CANARY_NAME = "data-path-canary";
 export const CANARY_NAMESPACE = "canary";
 
 /**
- * One short run: small requests. The limit leaves room for the CLI and for grep holding one line of a
+ * One short run: small requests. The limit leaves room for the CLI and for jq holding one line of a
  * decompressed object: records without newlines make an object one line of up to
  * data.delivery.bufferingSizeMb (128 MiB at most), so 128 MiB for the CLI plus twice that.
  */
