@@ -95,7 +95,7 @@ describe("deploy order on a first `pulumi up`", () => {
             // The rule is not vacuous: the add-ons, Helm releases and app Deployments are all checked.
             const checked = resources.filter(needsNodes).map((r) => r.type);
             assert.deepEqual([...new Set(checked)].sort(), ["aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment", "kubernetes:helm.sh/v3:Release"]);
-            assert.equal(checked.length, 2 + 4 + 3);
+            assert.equal(checked.length, 2 + 4 + 4);
         });
     }
 
@@ -108,7 +108,7 @@ describe("deploy order on a first `pulumi up`", () => {
 
     describe("the rule itself", () => {
         const resource = (name: string, type: string, extra: Partial<RecordedResource> = {}): RecordedResource => ({
-            type, name, urn: `urn:${name}`, parent: undefined, inputs: {}, outputs: {}, custom: true, dependencies: [], ...extra,
+            type, name, urn: `urn:${name}`, parent: undefined, inputs: {}, outputs: {}, custom: true, dependencies: [], additionalSecretOutputs: [], ...extra,
         });
         const cluster = (inputs: Record<string, unknown>) => resource("eks", "eks:index:Cluster", { custom: false, inputs });
         const group = resource("nodes", NODE_GROUP, { custom: false, dependencies: ["urn:eks"] });
