@@ -101,3 +101,29 @@ function eksClusterOutputs(clusterName: string, region: string): Record<string, 
         nodeSecurityGroupId: `sg-${hex(`node-sg/${clusterName}`, 17)}`,
     };
 }
+
+/**
+ * Zones per region as an account sees them (counts from the AWS Regions and Zones page); the IDs
+ * follow AWS's `<region code>-az<n>` form. Regions not listed get three zones.
+ */
+const MOCK_ZONE_COUNTS: Readonly<Record<string, number>> = {
+    "us-east-1": 6, "us-east-2": 3, "us-west-1": 2, "us-west-2": 4, "eu-west-1": 3, "eu-central-1": 3, "ap-southeast-2": 3,
+};
+
+export function mockAvailabilityZones(region: string): { name: string; zoneId: string }[] {
+    const parts = region.split("-");
+    const gov = parts.length === 4;
+    const [area, direction, number] = gov ? [parts[0], parts[2], parts[3]] : parts;
+    const abbreviated = direction.replace(/^(north|south)(east|west)$/, (_, a: string, b: string) => `${a[0]}${b[0]}`).replace(/^(east|west|central|north|south)$/, (d: string) => d[0]);
+    const code = `${area}${gov ? "g" : ""}${abbreviated}${number}`;
+    return Array.from({ length: MOCK_ZONE_COUNTS[region] ?? 3 }, (_, i) => ({ name: `${region}${String.fromCharCode(97 + i)}`, zoneId: `${code}-az${i + 1}` }));
+}
+
+/** Data-source results under mocks; other invokes echo their inputs. */
+export function mockInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+    if (token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
+        const zones = mockAvailabilityZones(inputs.region ?? region);
+        return { ...inputs, id: inputs.region ?? region, region: inputs.region ?? region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: [inputs.region ?? region] };
+    }
+    return inputs;
+}

@@ -14,7 +14,7 @@ import {
     sourceCidrProblem,
 } from "../../components/apps/app";
 import { allocatablePerNode, CLUSTER_SERVICES_RESERVE, fitCatalog, INSTANCE_TYPES } from "../../components/apps/capacity";
-import { intBetween, oneOf, strictObject } from "./schema";
+import { intBetween, oneOf, Problem, Salvaged, strictObject } from "./schema";
 
 const dnsLabel = z.string().max(63, { error: "must be at most 63 characters" }).regex(DNS_LABEL, {
     error: "must be a DNS label: lowercase letters, digits and dashes, starting with a letter",
@@ -132,61 +132,75 @@ const appSchema = strictObject({
     }
 });
 
-export const appsSchema = z
-    .array(appSchema)
-    .min(1, { error: "must list at least one app" })
-    .superRefine((apps, ctx) => {
-        const firstName = new Map<string, number>();
-        const firstNamespace = new Map<string, number>();
-        apps.forEach((app, i) => {
-            const name = firstName.get(app.name);
-            if (name !== undefined) {
-                ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate app name "${app.name}" (also apps.${name}.name)` });
-            } else {
-                firstName.set(app.name, i);
-            }
-            const namespace = firstNamespace.get(app.namespace);
-            if (namespace !== undefined) {
-                ctx.addIssue({ code: "custom", path: [i, "namespace"], message: `namespace "${app.namespace}" is already used by apps.${namespace} (${apps[namespace].name}); each app gets its own` });
-            } else {
-                firstNamespace.set(app.namespace, i);
-            }
-        });
-        apps.forEach((app, i) => {
-            (app.allowFrom ?? []).forEach((caller, j) => {
-                if (caller === app.name) {
-                    ctx.addIssue({ code: "custom", path: [i, "allowFrom", j], message: "must name another app; an app's own pods need no rule" });
-                } else if (!firstName.has(caller)) {
-                    ctx.addIssue({ code: "custom", path: [i, "allowFrom", j], message: `must name an app of the catalog: ${[...firstName.keys()].join(", ")}` });
-                }
-            });
-        });
-    });
+/**
+ * The catalog as a list. Rules across entries (unique names and namespaces, `allowFrom` naming a
+ * catalog app) are in `appsCatalogProblems`, so they still run when one entry has a typo.
+ */
+export const appsSchema = z.array(appSchema, { error: "must be a list of apps (README.md, \"The app entry\")" }).min(1, { error: "must list at least one app" });
 
 export type AppsConfig = z.infer<typeof appsSchema>;
 
-/**
- * Certificates outside `region`: a load balancer can only use ACM certificates of its own region.
- * Returns problems as `key: message (got value)`, keys relative to the project namespace.
- */
-export function appsCertificateRegionProblems(apps: AppsConfig, region: string): string[] {
-    return apps.flatMap((app, i) => {
-        const arn = app.tls?.certificateArn;
+type SalvagedApps = Salvaged<AppsConfig> | undefined;
+
+/** Unique names and namespaces, and `allowFrom` entries naming another app of the catalog. */
+export function appsCatalogProblems(apps: SalvagedApps): Problem[] {
+    const problems: Problem[] = [];
+    const entries = apps ?? [];
+    const firstName = new Map<string, number>();
+    const firstNamespace = new Map<string, number>();
+    entries.forEach((app, i) => {
+        if (app?.name !== undefined) {
+            const first = firstName.get(app.name);
+            if (first !== undefined) {
+                problems.push({ path: ["apps", i, "name"], message: `duplicate app name "${app.name}" (also apps.${first}.name)` });
+            } else {
+                firstName.set(app.name, i);
+            }
+        }
+        if (app?.namespace !== undefined) {
+            const first = firstNamespace.get(app.namespace);
+            if (first !== undefined) {
+                const owner = entries[first]?.name;
+                problems.push({ path: ["apps", i, "namespace"], message: `namespace "${app.namespace}" is already used by ${owner === undefined ? `apps.${first}` : `apps[${owner}]`}; each app gets its own` });
+            } else {
+                firstNamespace.set(app.namespace, i);
+            }
+        }
+    });
+    // An entry whose name did not parse may be the one a caller means: only judge references when every name parsed.
+    const allNamed = entries.every((app) => app?.name !== undefined);
+    entries.forEach((app, i) => {
+        (app?.allowFrom ?? []).forEach((caller, j) => {
+            if (caller === undefined) {
+                return;
+            }
+            if (caller === app?.name) {
+                problems.push({ path: ["apps", i, "allowFrom", j], message: `must name another app; an app's own pods need no rule (got "${caller}")` });
+            } else if (allNamed && !firstName.has(caller)) {
+                problems.push({ path: ["apps", i, "allowFrom", j], message: `must name an app of the catalog: ${[...firstName.keys()].join(", ")} (got "${caller}")` });
+            }
+        });
+    });
+    return problems;
+}
+
+/** Certificates outside `region`: a load balancer can only use ACM certificates of its own region. */
+export function appsCertificateRegionProblems(apps: SalvagedApps, region: string): Problem[] {
+    return (apps ?? []).flatMap((app, i) => {
+        const arn = app?.tls?.certificateArn;
         const problem = arn === undefined ? undefined : certificateRegionProblem(arn, region);
-        return problem === undefined ? [] : [`apps.${i}.tls.certificateArn: ${problem} (got ${JSON.stringify(arn)})`];
+        return problem === undefined ? [] : [{ path: ["apps", i, "tls", "certificateArn"], message: `${problem} (got ${JSON.stringify(arn)})` }];
     });
 }
 
-/**
- * The catalog's worst case (every app at max replicas) against the node group at max size. Returns
- * problems as `key: message`, keys relative to the project namespace.
- */
-export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanceType: string; readonly max: number }): string[] {
+/** The catalog's worst case (every app at max replicas) against the node group at max size. */
+export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanceType: string; readonly max: number }): Problem[] {
     const shape = INSTANCE_TYPES[nodes.instanceType];
     if (shape === undefined) {
-        return [
-            `cluster.nodes.instanceType: "${nodes.instanceType}" has no entry in the capacity table (components/apps/capacity.ts), so the app catalog cannot be checked against it; supported: ${Object.keys(INSTANCE_TYPES).join(", ")}`,
-        ];
+        return [{
+            path: ["cluster", "nodes", "instanceType"],
+            message: `"${nodes.instanceType}" has no entry in the capacity table (components/apps/capacity.ts), so the app catalog cannot be checked against it; supported: ${Object.keys(INSTANCE_TYPES).join(", ")}`,
+        }];
     }
     const fit = fitCatalog(apps.map((app) => ({ name: app.name, maxReplicas: app.replicas.max, requests: app.resources })), shape, nodes.max);
     const over = fit.overflow;
@@ -198,9 +212,10 @@ export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanc
     const perPod = over.resource === "cpu" ? `${app.resources.cpuMillis}m CPU` : `${app.resources.memoryMiB}Mi memory`;
     const perNode = over.resource === "cpu" ? `${node.cpuMillis}m` : `${node.memoryMiB}Mi`;
     const reserve = over.resource === "cpu" ? `${CLUSTER_SERVICES_RESERVE.cpuMillis}m` : `${CLUSTER_SERVICES_RESERVE.memoryMiB}Mi`;
-    return [
-        `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas × ${perPod} brings the catalog's worst case to ${over.needed}${over.unit} ${over.resource}, ` +
+    return [{
+        path: ["apps", over.index, "replicas", "max"],
+        message: `${over.app} at ${app.replicas.max} replicas × ${perPod} brings the catalog's worst case to ${over.needed}${over.unit} ${over.resource}, ` +
             `over the ${over.room}${over.unit} the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${perNode} allocatable each, minus ${reserve} for cluster services); ` +
             `lower replicas or requests, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
-    ];
+    }];
 }

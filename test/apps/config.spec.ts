@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
-import { parsePlatformConfig } from "../../stacks/config";
 import { appsCertificateRegionProblems } from "../../stacks/config/apps";
-import { problemsOf, stackConfig, withConfig } from "../util";
+import { parseConfig, problemsOf, stackConfig, withConfig } from "../util";
 
 /** The shipped prod catalog with app `index` edited. */
 function prodApp(index: number, edit: (app: any) => void): Record<string, string> {
@@ -11,7 +10,7 @@ function prodApp(index: number, edit: (app: any) => void): Record<string, string
 describe("app catalog config (iot-platform:apps)", () => {
     it("the shipped stacks parse, with the four services in their namespaces", () => {
         for (const stack of ["prod", "staging"]) {
-            const apps = parsePlatformConfig(stackConfig(stack)).apps;
+            const apps = parseConfig(stackConfig(stack)).apps;
             assert.deepEqual(apps.map((a) => `${a.name}@${a.namespace}`), ["device-gateway@ingest", "stream-processor@processing", "telemetry-api@api", "web-app@web"]);
             assert.deepEqual(apps.map((a) => `${a.name}:${a.exposure ?? "cluster"}`), ["device-gateway:internal", "stream-processor:cluster", "telemetry-api:cluster", "web-app:public"]);
         }
@@ -40,7 +39,7 @@ describe("app catalog config (iot-platform:apps)", () => {
     it("accepts a digest instead of a tag", () => {
         const digest = `sha256:${"ab".repeat(32)}`;
         const config = prodApp(0, (app) => { delete app.image.tag; app.image.digest = digest; });
-        assert.equal(parsePlatformConfig(config).apps[0].image.digest, digest);
+        assert.equal(parseConfig(config).apps[0].image.digest, digest);
     });
 
     it("rejects a tag smuggled into the repository", () => {
@@ -108,7 +107,7 @@ describe("app catalog config (iot-platform:apps)", () => {
 
         it("accepts the device networks of an internal app", () => {
             const config = prodApp(0, (app) => { app.allowedSourceCidrs = ["192.168.10.0/24", "172.20.0.0/16"]; });
-            assert.deepEqual(parsePlatformConfig(config).apps[0].allowedSourceCidrs, ["192.168.10.0/24", "172.20.0.0/16"]);
+            assert.deepEqual(parseConfig(config).apps[0].allowedSourceCidrs, ["192.168.10.0/24", "172.20.0.0/16"]);
         });
 
         it("rejects allowed sources on a public app", () => {
@@ -156,7 +155,7 @@ describe("app catalog config (iot-platform:apps)", () => {
 
         it("accepts an internal app without tls (it keeps plain TCP on port 80)", () => {
             const config = prodApp(0, (app) => { delete app.tls; });
-            assert.equal(parsePlatformConfig(config).apps[0].tls, undefined);
+            assert.equal(parseConfig(config).apps[0].tls, undefined);
         });
 
         it("rejects a public app without tls", () => {
@@ -193,7 +192,7 @@ describe("app catalog config (iot-platform:apps)", () => {
         });
 
         it("names a certificate of another region than aws:region, by its key relative to iot-platform", () => {
-            const apps = parsePlatformConfig(stackConfig("prod")).apps;
+            const apps = parseConfig(stackConfig("prod")).apps;
             apps[3] = { ...apps[3], tls: { certificateArn: certificate("eu-west-1") } };
             assert.deepEqual(appsCertificateRegionProblems(apps, "us-east-1"), [
                 `apps.3.tls.certificateArn: is in eu-west-1, but the load balancer can only use an ACM certificate of its own region, aws:region us-east-1 (got "${certificate("eu-west-1")}")`,
@@ -209,7 +208,7 @@ describe("app catalog config (iot-platform:apps)", () => {
 
         it("finds every shipped certificate in its stack's region", () => {
             for (const stack of ["prod", "staging"]) {
-                const config = parsePlatformConfig(stackConfig(stack));
+                const config = parseConfig(stackConfig(stack));
                 assert.deepEqual(config.apps.filter((a) => a.tls).map((a) => a.name), ["device-gateway", "web-app"]);
                 assert.deepEqual(appsCertificateRegionProblems(config.apps, config.region), []);
             }

@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
-import { parsePlatformConfig } from "../../stacks/config";
-import { problemsOf, stackConfig, withConfig } from "../util";
+import { parseConfig, problemsOf, stackConfig, withConfig } from "../util";
 
 /** Exactly one problem, on `key`, matching `pattern`. */
 function assertRejected(config: Record<string, string>, key: string, pattern: RegExp): void {
@@ -13,7 +12,7 @@ function assertRejected(config: Record<string, string>, key: string, pattern: Re
 describe("stack configuration", () => {
     describe("the shipped stacks", () => {
         it("prod parses into typed settings with defaults applied", () => {
-            const config = parsePlatformConfig(stackConfig("prod"));
+            const config = parseConfig(stackConfig("prod"));
             assert.equal(config.environment, "prod");
             assert.equal(config.region, "us-east-1");
             assert.deepEqual(config.cluster.nodes, { instanceType: "m6i.large", min: 3, desired: 3, max: 6, diskSizeGb: 50 });
@@ -25,7 +24,7 @@ describe("stack configuration", () => {
         });
 
         it("staging parses with its own values", () => {
-            const config = parsePlatformConfig(stackConfig("staging"));
+            const config = parseConfig(stackConfig("staging"));
             assert.equal(config.environment, "staging");
             assert.equal(config.network.natGateways, "single");
             assert.equal(config.cluster.nodes.max, 3);
@@ -34,7 +33,7 @@ describe("stack configuration", () => {
         });
 
         it("fills defaults for optional keys left out", () => {
-            const config = parsePlatformConfig(withConfig("prod", "data", (c) => {
+            const config = parseConfig(withConfig("prod", "data", (c) => {
                 delete c.value.stream;
                 delete c.value.delivery;
             }));
@@ -188,7 +187,7 @@ describe("stack configuration", () => {
     });
 
     it("keeps a numeric-looking top-level string as a string", () => {
-        const config = parsePlatformConfig(withConfig("prod", "costCenter", (c) => { c.value = "4711"; }));
+        const config = parseConfig(withConfig("prod", "costCenter", (c) => { c.value = "4711"; }));
         assert.equal(config.tags.CostCenter, "4711");
     });
 });

@@ -1,14 +1,14 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
+import { ConfigError } from "../../stacks/config";
 import { ALERTING_SECRET_KEYS, DEFAULT_RUNBOOK_BASE_URL } from "../../stacks/config/monitoring";
 import { stackFilePath } from "../../tools/stackFile";
-import { PROJECT_DIR, stackConfig, withConfig } from "../util";
+import { parseConfig, PROJECT_DIR, stackConfig, withConfig } from "../util";
 
 function problems(config: Record<string, string>): string[] {
     try {
-        parsePlatformConfig(config);
+        parseConfig(config);
     } catch (e) {
         if (e instanceof ConfigError) {
             return [...e.problems];
@@ -20,14 +20,14 @@ function problems(config: Record<string, string>): string[] {
 
 describe("monitoring config", () => {
     it("reads each stack's values", () => {
-        const prod = parsePlatformConfig(stackConfig("prod")).monitoring;
+        const prod = parseConfig(stackConfig("prod")).monitoring;
         assert.deepEqual(prod.prometheus, { retention: "30d", storageGb: 100 });
         assert.equal(prod.alertmanager.replicas, 2);
-        assert.equal(parsePlatformConfig(stackConfig("staging")).monitoring.alertmanager.replicas, 1);
+        assert.equal(parseConfig(stackConfig("staging")).monitoring.alertmanager.replicas, 1);
     });
 
     it("defaults everything when the key is absent", () => {
-        const monitoring = parsePlatformConfig(withConfig("staging", "monitoring", (c) => { c.value = undefined; })).monitoring;
+        const monitoring = parseConfig(withConfig("staging", "monitoring", (c) => { c.value = undefined; })).monitoring;
         assert.deepEqual(monitoring, {
             runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
             prometheus: { retention: "15d", storageGb: 50 },
@@ -50,7 +50,7 @@ describe("monitoring config", () => {
         const config = stackConfig("prod");
         config["iot-platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX";
         config["iot-platform:pagerdutyRoutingKey"] = "offline-placeholder-secret";
-        assert.equal(parsePlatformConfig(config).slackWebhookUrl, "https://hooks.slack.com/services/T000/B000/XXXX");
+        assert.equal(parseConfig(config).slackWebhookUrl, "https://hooks.slack.com/services/T000/B000/XXXX");
     });
 
     it("rejects an empty credential without echoing anything secret", () => {
