@@ -37,6 +37,9 @@ const platformSchema = strictObject({
 
 type PlatformSettings = z.infer<typeof platformSchema>;
 
+/** The keys a stack may set under the project namespace. */
+export const TOP_LEVEL_KEYS: readonly string[] = Object.keys(platformSchema.shape);
+
 export interface PlatformConfig extends PlatformSettings {
     readonly project: string;
     readonly region: string;
@@ -274,7 +277,8 @@ function describe(issue: z.core.$ZodIssue, settings: Record<string, unknown>): s
             return `${keyOf([...issue.path, unknown], settings)}: unknown key${hint}; allowed keys${issue.path.length > 0 ? ` in ${key}` : ""}: ${allowed.join(", ")}`;
         });
     }
-    const message = issue.code === "invalid_type" ? `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}` : issue.message;
+    // A schema's own message wins; the library's default one ("Invalid input: expected ...") is replaced.
+    const message = issue.code === "invalid_type" && issue.message.startsWith("Invalid input") ? `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}` : issue.message;
     const value = valueAt(settings, issue.path);
     if (CREDENTIAL_KEYS.includes(String(issue.path[0]))) {
         // A credential's value never goes into a log, not even a wrong one.

@@ -45,11 +45,11 @@ describe("stack configuration", () => {
     describe("rejects, naming the key", () => {
         it("an unknown top-level key", () => {
             const config = { ...stackConfig("prod"), "iot-platform:clustr": "{}" };
-            assertRejected(config, "iot-platform", /unknown key "clustr"; allowed keys: environment, costCenter, network, cluster, data/);
+            assertRejected(config, "iot-platform:clustr", /unknown key \(did you mean iot-platform:cluster\?\); allowed keys: environment, costCenter, network, cluster, data/);
         });
 
         it("a typo in a nested key", () => {
-            assertRejected(withConfig("prod", "cluster", (c) => { c.value.nodes.maxx = 9; }), "iot-platform:cluster.nodes", /unknown key "maxx"; allowed keys: instanceType, min, desired, max, diskSizeGb/);
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.nodes.maxx = 9; }), "iot-platform:cluster.nodes.maxx", /unknown key \(did you mean iot-platform:cluster\.nodes\.max\?\); allowed keys in iot-platform:cluster\.nodes: instanceType, min, desired, max, diskSizeGb$/);
         });
 
         it("a missing required key", () => {
@@ -97,7 +97,7 @@ describe("stack configuration", () => {
         });
 
         it("a zone outside the region", () => {
-            assertRejected(withConfig("prod", "network", (c) => { c.value.availabilityZones[2] = "eu-west-1c"; }), "iot-platform:network.availabilityZones.2", /not a zone of aws:region us-east-1/);
+            assertRejected(withConfig("prod", "network", (c) => { c.value.availabilityZones[2] = "eu-west-1c"; }), "iot-platform:network.availabilityZones.2", /"eu-west-1c" is a zone of eu-west-1, not of aws:region us-east-1; list zones such as us-east-1a; the account has us-east-1a \(use1-az1\), /);
         });
 
         it("an unknown NAT mode", () => {
@@ -162,7 +162,7 @@ describe("stack configuration", () => {
         });
 
         it("a typo in the access-log expiry key, listing the lake's keys", () => {
-            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogsExpireAfterDays = 365; }), "iot-platform:data.lake", /unknown key "accessLogsExpireAfterDays"; allowed keys: .*accessLogExpireAfterDays/);
+            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogsExpireAfterDays = 365; }), "iot-platform:data.lake.accessLogsExpireAfterDays", /unknown key \(did you mean iot-platform:data\.lake\.accessLogExpireAfterDays\?\); allowed keys in iot-platform:data\.lake: .*accessLogExpireAfterDays/);
         });
 
         it("a retention period CloudWatch does not offer", () => {

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { ConfigError } from "../../stacks/config";
+import { ConfigError, CREDENTIAL_KEYS, TOP_LEVEL_KEYS } from "../../stacks/config";
 import { ALERTING_SECRET_KEYS, DEFAULT_RUNBOOK_BASE_URL } from "../../stacks/config/monitoring";
 import { stackFilePath } from "../../tools/stackFile";
-import { parseConfig, PROJECT_DIR, stackConfig, withConfig } from "../util";
+import { parseConfig, problemsOf, PROJECT_DIR, stackConfig, withConfig } from "../util";
 
 function problems(config: Record<string, string>): string[] {
     try {
@@ -43,20 +43,38 @@ describe("monitoring config", () => {
             ["iot-platform:monitoring.alertmanager.replicas: must be from 1 to 5 (got 0)"]);
         assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.alarms.emails = ["oncall"]; }))[0], /^iot-platform:monitoring\.alarms\.emails\.0: must be an email address/);
         assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.runbookBaseUrl = "http://wiki/runbooks"; }))[0], /^iot-platform:monitoring\.runbookBaseUrl: must be an https URL ending with a slash/);
-        assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.grafana = {}; }))[0], /^iot-platform:monitoring: unknown key "grafana"; allowed keys: runbookBaseUrl, prometheus, alertmanager, alarms/);
+        assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.grafana = {}; }))[0], /^iot-platform:monitoring\.grafana: unknown key; allowed keys in iot-platform:monitoring: runbookBaseUrl, prometheus, alertmanager, alarms$/);
     });
 
-    it("accepts receiver credentials, and the offline placeholder for encrypted ones", () => {
+    it("accepts receiver credentials set as secrets, and the offline placeholder for encrypted ones", () => {
         const config = stackConfig("prod");
         config["iot-platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX";
         config["iot-platform:pagerdutyRoutingKey"] = "offline-placeholder-secret";
-        assert.equal(parseConfig(config).slackWebhookUrl, "https://hooks.slack.com/services/T000/B000/XXXX");
+        const secret = ["iot-platform:slackWebhookUrl", "iot-platform:pagerdutyRoutingKey"];
+        assert.equal(parseConfig(config, secret).slackWebhookUrl, "https://hooks.slack.com/services/T000/B000/XXXX");
+    });
+
+    for (const key of CREDENTIAL_KEYS) {
+        it(`rejects ${key} in plaintext, naming the key and the command, without echoing the value`, () => {
+            const config = { ...stackConfig("prod"), [`iot-platform:${key}`]: "plaintext-credential-0123" };
+            const found = problemsOf(config);
+            assert.deepEqual(found, [
+                `iot-platform:${key}: is a credential set in plaintext, so it sits in the stack file and in git; set it with ` +
+                `\`pulumi config set --secret iot-platform:${key}\` (it prompts for the value) and rotate it if the plaintext was ever committed`,
+            ]);
+        });
+    }
+
+    it("treats every top-level key named like a credential as one", () => {
+        const credentialLike = TOP_LEVEL_KEYS.filter((key) => /webhook|token|password|secret|routingkey|apikey|cloudwatchkey/i.test(key));
+        assert.deepEqual([...credentialLike].sort(), [...CREDENTIAL_KEYS].sort());
+        assert.deepEqual([...ALERTING_SECRET_KEYS].sort(), [...CREDENTIAL_KEYS].sort());
     });
 
     it("rejects an empty credential without echoing anything secret", () => {
         const config = stackConfig("prod");
         config["iot-platform:slackWebhookUrl"] = "";
-        assert.deepEqual(problems(config), ['iot-platform:slackWebhookUrl: must be a single non-empty token; set it with `pulumi config set --secret` (got "")']);
+        assert.deepEqual(problemsOf(config, ["iot-platform:slackWebhookUrl"]), ["iot-platform:slackWebhookUrl: must be a single non-empty token; set it with `pulumi config set --secret`"]);
     });
 
     for (const stack of ["prod", "staging"]) {
