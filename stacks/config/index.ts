@@ -141,7 +141,7 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>, sourc
         }
     }
     problems.push(...credentialProblems(all, sources.isSecret));
-    const region = checkedRegion(all["aws:region"], problems);
+    const region = checkedRegion(all, problems);
 
     const parsed = platformSchema.safeParse(settings);
     if (!parsed.success) {
@@ -187,9 +187,11 @@ function credentialProblems(all: Readonly<Record<string, string>>, isSecret: (fu
 }
 
 /** The region if it is a region name; otherwise undefined, with the problem recorded. */
-function checkedRegion(region: string | undefined, problems: string[]): string | undefined {
+function checkedRegion(all: Readonly<Record<string, string>>, problems: string[]): string | undefined {
+    const region = all["aws:region"];
     if (region === undefined || region === "") {
-        problems.push("aws:region: required; set it with `pulumi config set aws:region us-east-1`");
+        const misspelt = Object.keys(all).find((key) => key.startsWith("aws:") && didYouMean(key.slice(4), ["region"]) !== undefined);
+        problems.push(`aws:region: required; set it with \`pulumi config set aws:region us-east-1\`${misspelt === undefined ? "" : ` (the stack sets ${misspelt}: a misspelling?)`}`);
         return undefined;
     }
     const zone = ZONE_NAME.exec(region);
