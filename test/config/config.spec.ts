@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { configIsSecret, ConfigError, loadPlatformConfig } from "../../stacks/config";
+import { didYouMean } from "../../stacks/config/schema";
+import { mockAvailabilityZones } from "../../tools/mockState";
 import { parseConfig, problemsOf, stackConfig, withConfig } from "../util";
 
 /** Exactly one problem, on `key`, matching `pattern`. */
@@ -189,5 +193,89 @@ describe("stack configuration", () => {
     it("keeps a numeric-looking top-level string as a string", () => {
         const config = parseConfig(withConfig("prod", "costCenter", (c) => { c.value = "4711"; }));
         assert.equal(config.tags.CostCenter, "4711");
+    });
+
+    it("runs the checks across keys on the parts that parsed, alongside the schema's problems", () => {
+        const config = withConfig("prod", "cluster", (c) => {
+            c.value.nodes.maxx = 6;
+            c.value.serviceCidr = "10.20.128.0/17";
+        });
+        const network = JSON.parse(config["iot-platform:network"]);
+        network.natGateways = "perZone";
+        network.availabilityZones[2] = "us-east-1g";
+        config["iot-platform:network"] = JSON.stringify(network);
+        assert.deepEqual(problemsOf(config).map((p) => p.slice(0, p.indexOf(": "))), [
+            "iot-platform:network.natGateways",
+            "iot-platform:cluster.nodes.maxx",
+            "iot-platform:network.availabilityZones.2",
+            "iot-platform:cluster.serviceCidr",
+        ]);
+    });
+
+    describe("namespaces", () => {
+        it("accepts the project's, the AWS provider's and Pulumi's own", () => {
+            assert.equal(parseConfig({ ...stackConfig("prod"), "aws:profile": "platform", "pulumi:disable-default-providers": "[]" }).environment, "prod");
+        });
+
+        it("rejects a misspelt namespace with a suggestion, instead of ignoring the key", () => {
+            const config = withConfig("prod", "monitoring", (c) => { c.value = undefined; });
+            config["iot-platfrom:monitoring"] = stackConfig("prod")["iot-platform:monitoring"];
+            assertRejected(config, "iot-platfrom:monitoring", /^iot-platfrom:monitoring: unknown namespace "iot-platfrom" \(did you mean iot-platform:monitoring\?\); keys must be under iot-platform, aws, pulumi$/);
+        });
+
+        it("rejects an unrelated namespace without a suggestion", () => {
+            assertRejected({ ...stackConfig("prod"), "gcp:project": "x" }, "gcp:project", /^gcp:project: unknown namespace "gcp"; keys must be under iot-platform, aws, pulumi$/);
+        });
+    });
+
+    describe("availability zones", () => {
+        it("accepts zone IDs and resolves them to the account's zone names", () => {
+            const config = parseConfig(withConfig("staging", "network", (c) => { c.value.availabilityZones = ["use2-az1", "us-east-2b", "use2-az3"]; }));
+            assert.deepEqual(config.network.availabilityZones, ["us-east-2a", "us-east-2b", "us-east-2c"]);
+        });
+
+        it("names aws:region when it holds a zone, and not the zones", () => {
+            assert.deepEqual(problemsOf(withConfig("prod", "aws:region", (c) => { c.value = "us-east-1a"; })), [
+                'aws:region: "us-east-1a" is an availability zone, not a region; set aws:region to us-east-1 and list zones in iot-platform:network.availabilityZones',
+            ]);
+        });
+
+        it("points at a misspelt aws:region key", () => {
+            const config = withConfig("prod", "aws:region", (c) => { c.value = undefined; });
+            config["aws:regoin"] = "us-east-1";
+            assert.deepEqual(problemsOf(config), ["aws:region: required; set it with `pulumi config set aws:region us-east-1` (the stack sets aws:regoin: a misspelling?)"]);
+        });
+
+        it("fails, naming aws:region, when the zones cannot be listed", async () => {
+            await assert.rejects(
+                loadPlatformConfig(stackConfig("prod"), () => false, () => Promise.reject(new Error("UnauthorizedOperation"))),
+                (err: unknown) => err instanceof ConfigError && err.problems.length === 1 &&
+                    err.problems[0] === "aws:region: cannot list the availability zones of us-east-1 to check iot-platform:network.availabilityZones (UnauthorizedOperation); check the AWS credentials and that the region is enabled for the account",
+            );
+        });
+
+        it("lists the zones of aws:region through the program's loader", async () => {
+            const asked: string[] = [];
+            const config = await loadPlatformConfig(stackConfig("staging"), () => false, (region) => { asked.push(region); return Promise.resolve(mockAvailabilityZones(region)); });
+            assert.deepEqual(asked, ["us-east-2"]);
+            assert.deepEqual(config.network.availabilityZones, ["us-east-2a", "us-east-2b", "us-east-2c"]);
+        });
+    });
+
+    describe("secret keys, as the CLI marks them", () => {
+        it("reads the secret keys the SDK was given (PULUMI_CONFIG_SECRET_KEYS)", () => {
+            pulumi.runtime.setAllConfig({ "iot-platform:slackWebhookUrl": "x", "iot-platform:environment": "prod" }, ["iot-platform:slackWebhookUrl"]);
+            assert.equal(configIsSecret("iot-platform:slackWebhookUrl"), true);
+            assert.equal(configIsSecret("iot-platform:environment"), false);
+        });
+    });
+
+    describe("did you mean", () => {
+        it("suggests the closest candidate within a third of the word, or nothing", () => {
+            assert.equal(didYouMean("maxx", ["min", "max", "desired"]), "max");
+            assert.equal(didYouMean("mxa", ["min", "max"]), "max");
+            assert.equal(didYouMean("iot-platfom", ["iot-platform", "aws", "pulumi"]), "iot-platform");
+            assert.equal(didYouMean("kubernetes", ["iot-platform", "aws", "pulumi"]), undefined);
+        });
     });
 });
