@@ -25,8 +25,8 @@ describe("policy pack config", () => {
         doc["no-such-policy"] = { enforcementLevel: "mandatory" };
         doc["kms-key-rotation"] = "strict" as never;
         assert.deepStrictEqual(validatePolicyPackConfig(policies, doc), [
-            "'no-such-policy' is not a policy in this pack",
-            'Value "strict" for "kms-key-rotation" is not a valid enforcement level',
+            `"no-such-policy" is not a policy of this pack; known policies: ${policies.map(p => p.name).join(", ")} (and "all")`,
+            'Value "strict" for "kms-key-rotation" is not a valid enforcement level (advisory, mandatory, remediate, disabled)',
             'Policy "node-capacity": spotAlowed is not an allowed field (allowed: maxTotalNodes, maxNodesPerGroup, allowedInstanceTypes, spotAllowed)',
         ]);
     });
@@ -39,6 +39,12 @@ describe("policy pack config", () => {
             'Policy "environment-tag": environment is required',
             'Policy "monthly-budget": region must be one of "us-east-1", "us-east-2", got "eu-central-1"',
         ]);
+    });
+
+    it("suggests the policy a misspelt name means", () => {
+        const doc = packConfig("prod");
+        doc["node-capacty"] = doc["node-capacity"];
+        assert.match(validatePolicyPackConfig(policies, doc)[0], /^"node-capacty" is not a policy of this pack \(did you mean "node-capacity"\?\); known policies: environment-tag, monthly-budget, node-capacity, /);
     });
 
     it("accepts an enforcement level override without properties", () => {
