@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import { configIsSecret, ConfigError, loadPlatformConfig } from "../../stacks/config";
 import { didYouMean } from "../../stacks/config/schema";
 import { mockAvailabilityZones } from "../../tools/mockState";
-import { parseConfig, problemsOf, stackConfig, withConfig } from "../util";
+import { parseConfig, problemsOf, PROJECT_DIR, stackConfig, withConfig } from "../util";
 
 /** Exactly one problem, on `key`, matching `pattern`. */
 function assertRejected(config: Record<string, string>, key: string, pattern: RegExp): void {
@@ -277,5 +279,25 @@ describe("stack configuration", () => {
             assert.equal(didYouMean("iot-platfom", ["iot-platform", "aws", "pulumi"]), "iot-platform");
             assert.equal(didYouMean("kubernetes", ["iot-platform", "aws", "pulumi"]), undefined);
         });
+    });
+
+    it("prints exactly the example of the configuration reference", () => {
+        // given: the six mistakes of the documented example
+        const config = withConfig("prod", "cluster", (c) => { c.value.nodes.max = 20; c.value.nodes.maxx = 9; });
+        const network = JSON.parse(config["iot-platform:network"]);
+        network.availabilityZones[2] = "us-east-1g";
+        config["iot-platform:network"] = JSON.stringify(network);
+        config["iot-platfom:monitoring"] = "{}";
+        config["iot-platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX";
+        const apps = JSON.parse(config["iot-platform:apps"]);
+        apps[3].replicas.min = 1;
+        config["iot-platform:apps"] = JSON.stringify(apps);
+        // when
+        const printed = `Invalid stack configuration:\n${problemsOf(config).map((p) => `  - ${p}`).join("\n")}`;
+        // then: the reference (README.md, or wherever under docs/ it moves) shows that text
+        const docs = [path.join(PROJECT_DIR, "README.md"), ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(PROJECT_DIR, "docs", f))];
+        const examples = docs.flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/```\n(Invalid stack configuration:\n[\s\S]*?)\n```/g)].map((m) => m[1]));
+        assert.ok(examples.some((e) => e.includes("iot-platfom:monitoring")), "the configuration reference lost its example");
+        assert.ok(examples.includes(printed), `the documented example differs from what the program prints:\n${printed}`);
     });
 });
