@@ -60,7 +60,11 @@ export const KNOWN_NAMESPACES: readonly string[] = [PROJECT, "aws", "pulumi"];
  */
 export const CREDENTIAL_KEYS: readonly string[] = [...ALERTING_SECRET_KEYS];
 
-export class ConfigError extends Error {
+/**
+ * A RunError, so `pulumi up` prints just the list of problems, without a stack trace
+ * (@pulumi/pulumi 3.241.0, cmd/run/run.js).
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: readonly string[]) {
         super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";
