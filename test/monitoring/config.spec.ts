@@ -66,7 +66,7 @@ describe("monitoring config", () => {
     }
 
     it("treats every top-level key named like a credential as one", () => {
-        const credentialLike = TOP_LEVEL_KEYS.filter((key) => /webhook|token|password|secret|routingkey|apikey|cloudwatchkey/i.test(key));
+        const credentialLike = TOP_LEVEL_KEYS.filter((key) => /webhook|token|password|secret/i.test(key) || /Key$/.test(key));
         assert.deepEqual([...credentialLike].sort(), [...CREDENTIAL_KEYS].sort());
         assert.deepEqual([...ALERTING_SECRET_KEYS].sort(), [...CREDENTIAL_KEYS].sort());
     });
