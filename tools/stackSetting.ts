@@ -25,8 +25,9 @@ export function stackSetting(projectDir: string, stack: string, setting: string)
     if (!read) {
         throw new StackSettingError(`unknown setting "${setting}"; one of ${STACK_SETTINGS.join(", ")}`);
     }
-    const { config } = readStackFile(stackFilePath(projectDir, stack));
-    const [key, value] = read(parsePlatformConfig(config));
+    const { config, secretKeys } = readStackFile(stackFilePath(projectDir, stack));
+    // Zones are the program's to check against the account; a workflow step has no need of them.
+    const [key, value] = read(parsePlatformConfig(config, { isSecret: (k) => secretKeys.includes(k), zones: undefined }));
     if (!value) {
         throw new StackSettingError(`${key} is not set in Pulumi.${stack}.yaml`);
     }

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { parsePlatformConfig, PROJECT } from "../../stacks/config";
+import { PROJECT } from "../../stacks/config";
 import { describePlaceholder, enforceNoPlaceholders, findPlaceholders, PlaceholderError, stackPlaceholders } from "../../stacks/config/placeholders";
-import { filledConfig, stackConfig, withConfig } from "../util";
+import { filledConfig, parseConfig, stackConfig, withConfig } from "../util";
 
-const keysOf = (config: Record<string, string>) => stackPlaceholders(parsePlatformConfig(config)).map((p) => p.key);
+const keysOf = (config: Record<string, string>) => stackPlaceholders(parseConfig(config)).map((p) => p.key);
 
 describe("deploy preflight: placeholders", () => {
     for (const stack of ["prod", "staging"]) {
@@ -68,7 +68,7 @@ describe("deploy preflight: placeholders", () => {
     });
 
     describe("enforcement", () => {
-        const placeholders = stackPlaceholders(parsePlatformConfig(stackConfig("prod")));
+        const placeholders = stackPlaceholders(parseConfig(stackConfig("prod")));
 
         it("refuses a real deployment, naming every key in one error", () => {
             const warnings: string[] = [];
