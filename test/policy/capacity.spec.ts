@@ -11,7 +11,7 @@ describe("node-capacity policy", () => {
     const prodConfig = policyConfig("prod", "node-capacity");
 
     it("passes the shipped configs on their stacks, as under mocks and in a real preview", () => {
-        for (const realPreview of [false, true]) {
+        for (const realPreview of [undefined, "first", "update"] as const) {
             assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview }), prodConfig), []);
             assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...STAGING_SHAPE, realPreview }), policyConfig("staging", "node-capacity")), []);
         }
@@ -84,7 +84,7 @@ describe("node-capacity policy", () => {
 
     it("checks the aws:eks/nodeGroup child in a real preview: instance type and max size", () => {
         const NG = "aws:eks/nodeGroup:NodeGroup";
-        const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
+        const preview = platformStack({ ...PROD_SHAPE, realPreview: "first" });
         assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; }), prodConfig)), [
             "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) m5.24xlarge; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
         ]);
