@@ -168,7 +168,7 @@ export function platformStack(s: StackShape): StackResource[] {
         nodeGroupComponent = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {
             subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], capacityType: "ON_DEMAND",
             scalingConfig, launchTemplate: { id: "lt-nodes", version: "1" }, tags,
-        }, cluster));
+        }, cluster, { dependencies: [eksComponent.urn] }));
     } else {
         // What pulumi-eks v4.3.0 creates for this program's eks.Cluster (skipDefaultNodeGroup, API
         // authentication mode, coredns add-on disabled, OIDC provider, default security groups) and
@@ -219,6 +219,15 @@ export function platformStack(s: StackShape): StackResource[] {
         const onCluster = { propertyDependencies: { clusterName: [eksCluster.urn] }, dependencies: [eksCluster.urn] };
         add(res("aws:eks/addon:Addon", "cluster-eks-kube-proxy", { addonName: "kube-proxy", clusterName: known(clusterName), preserve: true, tags }, eksComponent, onCluster));
         add(res("pulumi:providers:kubernetes", "cluster-eks-eks-k8s", { kubeconfig: UNKNOWN }, eksComponent));
+        // The CI roles' access entries (cluster.access), by cluster/authenticationMode.ts createAccessEntries.
+        for (const [entry, policy, association] of [["deploy", "AmazonEKSClusterAdminPolicy", "admin"], ["preview", "AmazonEKSAdminViewPolicy", "read"]]) {
+            const principalArn = `arn:aws:iam::123456789012:role/iot-platform-${s.env}-${entry}`;
+            const accessEntry = add(res("aws:eks/accessEntry:AccessEntry", `cluster-eks-${entry}`,
+                { clusterName: known(clusterName), principalArn, type: "STANDARD", tags }, eksComponent, onCluster));
+            add(res("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", `cluster-eks-${entry}-${association}`, {
+                clusterName: known(clusterName), principalArn, policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`, accessScope: { type: "cluster" },
+            }, accessEntry, { ...onCluster, dependencies: [eksCluster.urn, accessEntry.urn] }));
+        }
         const nodeSg = add(res("aws:ec2/securityGroup:SecurityGroup", "cluster-eks-nodeSecurityGroup", {
             id: known("sg-nodes"), vpcId: known("vpc-1"), revokeRulesOnDelete: true, tags: { Name: "cluster-eks-nodeSecurityGroup", ...tags },
         }, eksComponent));
@@ -235,7 +244,7 @@ export function platformStack(s: StackShape): StackResource[] {
             arn: known("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"), url: known("https://oidc.eks.us-east-1.amazonaws.com/id/ABC"),
             clientIdLists: ["sts.amazonaws.com"], thumbprintLists: known(["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]),
         }, eksComponent, { propertyDependencies: { url: [eksCluster.urn] }, dependencies: [eksCluster.urn] }));
-        nodeGroupComponent = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {}, cluster));
+        nodeGroupComponent = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {}, cluster, { dependencies: [eksComponent.urn] }));
         add(res("aws:eks/nodeGroup:NodeGroup", "cluster-nodes", {
             clusterName: known(clusterName), nodeRoleArn: known("arn:aws:iam::123456789012:role/cluster-node"), subnetIds: privateSubnets.map(p => p.props.id),
             instanceTypes: [s.instanceType], capacityType: "ON_DEMAND", scalingConfig,
