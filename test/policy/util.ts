@@ -138,8 +138,10 @@ export function platformStack(s: StackShape): StackResource[] {
     azs.forEach((az, i) => add(res("aws:ec2/subnet:Subnet", `net-public-${i}`,
         { id: `subnet-public-${i}`, availabilityZone: az, mapPublicIpOnLaunch: true, tags: { ...tags, "kubernetes.io/role/elb": "1" } }, network)));
     for (let i = 0; i < s.natGateways; i++) {
-        add(res("aws:ec2/eip:Eip", `net-nat-${i}`, { domain: "vpc", tags }, network));
-        add(res("aws:ec2/natGateway:NatGateway", `net-nat-${i}`, { subnetId: `subnet-public-${i}`, tags }, network));
+        const eip = add(res("aws:ec2/eip:Eip", `net-nat-${i}`, { id: `eipalloc-${i}`, domain: "vpc", tags }, network));
+        const subnet = out.find(r => r.name === `net-public-${i}`)!;
+        add(res("aws:ec2/natGateway:NatGateway", `net-nat-${i}`, { allocationId: eip.props.id, subnetId: subnet.props.id, tags }, network,
+            s.realPreview ? { propertyDependencies: { allocationId: [eip.urn], subnetId: [subnet.urn] }, dependencies: [eip.urn, subnet.urn] } : {}));
     }
     add(res("aws:ec2/vpcEndpoint:VpcEndpoint", "net-s3", { serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", tags }, network));
     add(res("aws:cloudwatch/logGroup:LogGroup", "net-flow-logs", { retentionInDays: 90, tags }, network));
@@ -314,8 +316,15 @@ export function platformStack(s: StackShape): StackResource[] {
         },
         tags,
     }, data, refs({ kinesisSourceConfiguration: [stream, deliveryRole], extendedS3Configuration: [lake, dataKey, deliveryLogs] })));
-    for (const r of first ? [dataKey, stream, deliveryRole] : []) {
-        r.props.arn = UNKNOWN;
+    // Nothing the stack creates has an id or ARN before its first deployment.
+    for (const r of first ? out : []) {
+        for (const key of ["id", "arn"].filter(k => r.props[k] !== undefined)) {
+            r.props[key] = UNKNOWN;
+        }
+    }
+    for (const nat of first ? out.filter(r => r.type === "aws:ec2/natGateway:NatGateway") : []) {
+        nat.props.allocationId = UNKNOWN;
+        nat.props.subnetId = UNKNOWN;
     }
     return out;
 }
