@@ -165,10 +165,14 @@ interface Pricer {
 
 function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const r = g.resource;
-    if (g.instanceTypes === UNKNOWN || g.desired === UNKNOWN || g.max === UNKNOWN) {
-        c.unbounded(r, "instance type or node count");
+    if (g.instanceTypes === UNKNOWN || g.max === UNKNOWN) {
+        c.unbounded(r, "instance type or maximum node count");
         return;
     }
+    // The maximum bounds an unknown desired size; the group starts at its minimum when that is known.
+    const desired = g.desired !== UNKNOWN ? g.desired : g.min !== UNKNOWN ? g.min : g.max;
+    const bound = g.desired !== UNKNOWN ? undefined
+        : `desired size unknown during preview: expected at ${g.min !== UNKNOWN ? "the minimum" : "the maximum"}, worst case at the maximum`;
     const hourly = g.instanceTypes.map(t => ({ t, price: c.prices.ec2InstanceHour[t] }));
     const missing = hourly.filter(h => h.price === undefined).map(h => h.t);
     if (missing.length > 0) {
@@ -181,8 +185,8 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const first = hourly[0];
     const dearest = hourly.reduce((a, b) => (b.price > a.price ? b : a));
     const h = c.table.hoursPerMonth;
-    c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${g.desired} (max ${g.max})`,
-        g.desired * first.price * h, g.max * dearest.price * h);
+    c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${desired} (max ${g.max})`,
+        desired * first.price * h, g.max * dearest.price * h, bound);
     if (g.rootVolume === UNKNOWN) {
         c.unbounded(r, "root volume");
         return;
@@ -193,7 +197,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
         return;
     }
     const perNode = g.rootVolume.sizeGb * gbMonth;
-    c.line(r, `EBS ${g.rootVolume.type} ${g.rootVolume.sizeGb} GB root volume per node`, g.desired * perNode, g.max * perNode);
+    c.line(r, `EBS ${g.rootVolume.type} ${g.rootVolume.sizeGb} GB root volume per node`, desired * perNode, g.max * perNode, bound);
 }
 
 function priceControlPlane(r: StackResource, c: Pricer): void {

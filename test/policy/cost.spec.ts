@@ -133,9 +133,20 @@ describe("cost model", () => {
     it("reports an input unknown during preview that no price bounds, instead of leaving it out", () => {
         const e = estimateMonthlyCost([res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: UNKNOWN, scalingConfig: { desiredSize: 2, maxSize: 3 } })], PRICE_TABLE, "us-east-1");
         assert.deepStrictEqual(e.unpriced.map(p => p.message), [
-            "instance type or node count of 'ng' (aws:eks/nodeGroup:NodeGroup) is unknown during preview and no price bounds it, so the worst case would not be an upper bound",
+            "instance type or maximum node count of 'ng' (aws:eks/nodeGroup:NodeGroup) is unknown during preview and no price bounds it, so the worst case would not be an upper bound",
         ]);
         assert.deepStrictEqual(e.worstCase.lines, []);
+    });
+
+    it("bounds an unknown desired size of a node group by its maximum, expected at its minimum", () => {
+        const e = estimateMonthlyCost([res("aws:eks/nodeGroup:NodeGroup", "ng", {
+            instanceTypes: ["m6i.large"], diskSize: 20, scalingConfig: { desiredSize: UNKNOWN, minSize: 2, maxSize: 5 },
+        })], PRICE_TABLE, "us-east-1");
+        const bound = "desired size unknown during preview: expected at the minimum, worst case at the maximum";
+        assert.deepStrictEqual(e.expected.lines.map(l => [l.item, l.bound]), [["m6i.large x 2 (max 5)", bound], ["EBS gp2 20 GB root volume per node", bound]]);
+        near(e.expected.totalUsd, 2 * (0.096 * 730 + 20 * 0.10));
+        near(e.worstCase.totalUsd, 5 * (0.096 * 730 + 20 * 0.10));
+        assert.deepStrictEqual(e.unpriced, []);
     });
 
     it("counts a remote component and its real-preview children once", () => {
