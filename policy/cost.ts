@@ -5,11 +5,12 @@
 // - expected = desired node counts; worst case = every node group / autoscaling group at max size,
 //   multi-type groups at their most expensive type, and usage at the ingest profile's peak rate
 //   sustained all month (averages x peakFactor).
-// - Usage comes only from the ingest profile tagged on each Kinesis stream. Kinesis PUT payload units
-//   are records x ceil(bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose ingest
-//   rounds records up to 5 KB; S3 Standard storage is one month of raw, uncompressed ingest (the first
-//   month's figure; it grows by the same amount every month unless lifecycle rules expire data),
-//   charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
+// - Usage comes only from the ingest profile tagged on each Kinesis stream. A Kinesis record carries
+//   recordsPerKinesisRecord device messages (1 when the tag is absent). Kinesis PUT payload units
+//   are records x ceil(record bytes / 25 KB); on-demand ingest rounds records up to 1 KB; Firehose
+//   ingest rounds each Kinesis record up to 5 KB; S3 Standard storage is one month of raw,
+//   uncompressed ingest (the first month's figure; it grows by the same amount every month unless
+//   lifecycle rules expire data), charged on the Firehose that delivers it. 1 GB = 2^30 bytes.
 // - Each CloudWatch log group is assumed to ingest ASSUMED_LOG_GB_PER_GROUP a month.
 // - Not modelled: NAT data processing, load balancer LCUs, data transfer, requests, snapshots, and the
 //   storage of S3 server access logs (one small record per request, expired by lifecycle).
@@ -34,6 +35,8 @@ export interface CostLine {
     urn: string; name: string; type: string; item: string; monthlyUsd: number;
     /** Set when an input of this line is unknown during preview: which one, and what the figures assume. */
     bound?: string;
+    /** EC2 instance-hours or the EKS control plane: what a cost baseline of instances is compared with. */
+    compute?: boolean;
 }
 export interface Estimate { lines: CostLine[]; totalUsd: number }
 export interface CostProblem { urn: string; name: string; type: string; message: string }
@@ -98,6 +101,8 @@ export interface IngestProfile {
     messagesPerDevicePerMinute: number;
     averageMessageBytes: number;
     peakFactor: number;
+    /** Device messages per Kinesis record. */
+    recordsPerKinesisRecord: number;
 }
 
 export const INGEST_TAGS = {
@@ -105,38 +110,44 @@ export const INGEST_TAGS = {
     messagesPerDevicePerMinute: "iot:ingest:messagesPerDevicePerMinute",
     averageMessageBytes: "iot:ingest:averageMessageBytes",
     peakFactor: "iot:ingest:peakFactor",
+    recordsPerKinesisRecord: "iot:ingest:recordsPerKinesisRecord",
 } as const;
+
+/** Tags a stream may leave out, with the value that means. */
+const INGEST_TAG_DEFAULTS: Partial<IngestProfile> = { recordsPerKinesisRecord: 1 };
 
 /** Reads the ingest profile from a stream's tags; a string is the reason it is missing or invalid. */
 export function readIngestProfile(stream: StackResource): IngestProfile | Unknown | string {
     const profile: Partial<IngestProfile> = {};
     const bad: string[] = [];
     for (const [field, tag] of Object.entries(INGEST_TAGS) as [keyof IngestProfile, string][]) {
-        const v = toNumber(at(stream.props, "tags", tag));
+        const v = toNumber(at(stream.props, "tags", tag)) ?? INGEST_TAG_DEFAULTS[field];
         if (v === UNKNOWN) {
             return UNKNOWN;
         }
-        if (v === undefined || v < 0 || (field === "peakFactor" && v < 1)) {
+        if (v === undefined || v < 0 || ((field === "peakFactor" || field === "recordsPerKinesisRecord") && v < 1)) {
             bad.push(tag);
         } else {
             profile[field] = v;
         }
     }
     return bad.length > 0
-        ? `Kinesis stream '${stream.name}' has no valid ingest profile tag(s) ${bad.join(", ")} (peakFactor must be >= 1)`
+        ? `Kinesis stream '${stream.name}' has no valid ingest profile tag(s) ${bad.join(", ")} (peakFactor and recordsPerKinesisRecord must be >= 1)`
         : profile as IngestProfile;
 }
 
-/** Monthly volumes at the profile's average rate. */
+/** Monthly volumes at the profile's average rate; `records` are Kinesis records. */
 export function monthlyUsage(p: IngestProfile, hoursPerMonth: number) {
-    const records = p.devices * p.messagesPerDevicePerMinute * MINUTES_PER_HOUR * hoursPerMonth;
-    const roundedBytes = (unit: number) => records * Math.ceil(p.averageMessageBytes / unit) * unit;
+    const messages = p.devices * p.messagesPerDevicePerMinute * MINUTES_PER_HOUR * hoursPerMonth;
+    const records = messages / p.recordsPerKinesisRecord;
+    const recordBytes = p.averageMessageBytes * p.recordsPerKinesisRecord;
+    const roundedBytes = (unit: number) => records * Math.ceil(recordBytes / unit) * unit;
     return {
         records,
-        putPayloadUnits: records * Math.ceil(p.averageMessageBytes / (25 * 1024)),
+        putPayloadUnits: records * Math.ceil(recordBytes / (25 * 1024)),
         onDemandIngestGb: roundedBytes(1024) / GIB,
         firehoseIngestGb: roundedBytes(5 * 1024) / GIB,
-        rawGb: (records * p.averageMessageBytes) / GIB,
+        rawGb: (messages * p.averageMessageBytes) / GIB,
     };
 }
 
@@ -153,11 +164,14 @@ export function explicitRegion(r: StackResource): string | undefined {
     return typeof az === "string" && !isUnknown(az) ? az.replace(/[a-z]$/u, "") : undefined;
 }
 
+/** What a line is besides its price: compute (compared with a cost baseline), priced at a bound. */
+interface LineFacts { compute?: boolean; bound?: string }
+
 interface Pricer {
     prices: RegionPrices;
     table: PriceTable;
     graph: StackGraph;
-    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, bound?: string): void;
+    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, about?: LineFacts): void;
     problem(r: StackResource, message: string): void;
     /** An input unknown during preview that no price bounds: reported as unpriced. */
     unbounded(r: StackResource, what: string): void;
@@ -176,7 +190,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const hourly = g.instanceTypes.map(t => ({ t, price: c.prices.ec2InstanceHour[t] }));
     const missing = hourly.filter(h => h.price === undefined).map(h => h.t);
     if (missing.length > 0) {
-        c.problem(r, `instance type(s) ${missing.join(", ")} of '${r.name}' are not in the price table`);
+        c.problem(r, `instance type(s) ${missing.join(", ")} of '${r.name}' are not in the instance catalogue (policy/instances.ts)`);
         return;
     }
     if (hourly.length === 0) {
@@ -186,7 +200,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const dearest = hourly.reduce((a, b) => (b.price > a.price ? b : a));
     const h = c.table.hoursPerMonth;
     c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${desired} (max ${g.max})`,
-        desired * first.price * h, g.max * dearest.price * h, bound);
+        desired * first.price * h, g.max * dearest.price * h, { compute: true, bound });
     if (g.rootVolume === UNKNOWN) {
         c.unbounded(r, "root volume");
         return;
@@ -197,7 +211,7 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
         return;
     }
     const perNode = g.rootVolume.sizeGb * gbMonth;
-    c.line(r, `EBS ${g.rootVolume.type} ${g.rootVolume.sizeGb} GB root volume per node`, desired * perNode, g.max * perNode, bound);
+    c.line(r, `EBS ${g.rootVolume.type} ${g.rootVolume.sizeGb} GB root volume per node`, desired * perNode, g.max * perNode, { bound });
 }
 
 function priceControlPlane(r: StackResource, c: Pricer): void {
@@ -209,26 +223,26 @@ function priceControlPlane(r: StackResource, c: Pricer): void {
     // STANDARD opts out of extended support (AWS upgrades the cluster at the end of standard support
     // instead), so the standard rate applies whatever the version.
     if (supportType === "STANDARD") {
-        c.line(r, item("standard"), standard * h);
+        c.line(r, item("standard"), standard * h, standard * h, { compute: true });
         return;
     }
     if (isUnknown(version)) {
-        c.line(r, item("standard; worst case extended"), standard * h, extended * h,
-            "Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate");
+        c.line(r, item("standard; worst case extended"), standard * h, extended * h, { compute: true,
+            bound: "Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate" });
         return;
     }
     // Absent version means @pulumi/eks's and EKS's current default, which is in standard support.
     if (typeof version !== "string" || !c.table.eksExtendedSupportVersions.includes(version)) {
-        c.line(r, item("standard"), standard * h);
+        c.line(r, item("standard"), standard * h, standard * h, { compute: true });
         return;
     }
     if (isUnknown(supportType)) {
         // EXTENDED is the EKS default upgrade policy, so it is both the likely and the highest rate.
-        c.line(r, item("extended"), extended * h, extended * h,
-            `support type unknown during preview: version ${version} is past standard support, priced at the extended-support rate (the EKS default)`);
+        c.line(r, item("extended"), extended * h, extended * h, { compute: true,
+            bound: `support type unknown during preview: version ${version} is past standard support, priced at the extended-support rate (the EKS default)` });
         return;
     }
-    c.line(r, item("extended"), extended * h);
+    c.line(r, item("extended"), extended * h, extended * h, { compute: true });
 }
 
 function profileFor(stream: StackResource, c: Pricer): IngestProfile | undefined {
@@ -326,7 +340,7 @@ function priceResource(r: StackResource, c: Pricer): void {
             if (kind === UNKNOWN) {
                 const hourly = Math.max(p.loadBalancerHour.application, p.loadBalancerHour.network);
                 c.line(r, "load balancer hours", hourly * h, hourly * h,
-                    "load balancer type unknown during preview: priced at the dearer of application and network");
+                    { bound: "load balancer type unknown during preview: priced at the dearer of application and network" });
             } else if (kind === "application" || kind === "network") {
                 c.line(r, `${kind} load balancer hours`, p.loadBalancerHour[kind] * h);
             } else {
@@ -403,8 +417,8 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
         prices,
         table,
         graph,
-        line: (r, item, e, w = e, bound) => {
-            const line = { urn: r.urn, name: r.name, type: r.type, item, ...(bound === undefined ? {} : { bound }) };
+        line: (r, item, e, w = e, about = {}) => {
+            const line = { urn: r.urn, name: r.name, type: r.type, item, ...(about.compute ? { compute: true } : {}), ...(about.bound === undefined ? {} : { bound: about.bound }) };
             expected.push({ ...line, monthlyUsd: e });
             worst.push({ ...line, monthlyUsd: w });
         },

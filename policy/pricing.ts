@@ -5,14 +5,18 @@
 // endpoints), Elastic Load Balancing, Kinesis Data Streams, Data Firehose, S3, KMS and CloudWatch, as
 // known on the `asOf` date below. They are list prices as of that date, not quotes: re-check them
 // against https://aws.amazon.com/pricing/ (or the Price List API) when updating, then bump `version`
-// and `asOf`. us-east-1 and us-east-2 have identical list prices for every item here, hence one shared
-// block. Usage tiers: only the first tier is used (first 50 TB of S3, first 500 TB of Firehose), which
+// and `asOf`. us-east-1, us-east-2 and us-west-2 have identical list prices for every item here, hence
+// one shared block. EC2 instance prices are not written here: they come from the instance catalogue
+// (instances.ts), which the program's capacity check reads too, so a type cannot be priced without
+// being sized or the reverse. Usage tiers: only the first tier is used (first 50 TB of S3, first 500 TB of Firehose), which
 // is the most expensive tier and therefore conservative.
+
+import { CatalogueRegion, INSTANCE_CATALOGUE, InstanceCatalogue } from "./instances";
 
 export interface RegionPrices {
     /** EKS control plane, per cluster-hour. */
     eksControlPlaneHour: { standard: number; extended: number };
-    /** EC2 on-demand Linux, per instance-hour. */
+    /** EC2 on-demand Linux, per instance-hour: the instance catalogue's column for the region. */
     ec2InstanceHour: Readonly<Record<string, number>>;
     /** EBS volume storage, per GB-month, by volume type. */
     ebsGbMonth: Readonly<Record<string, number>>;
@@ -51,19 +55,13 @@ export interface PriceTable {
     regions: Readonly<Record<string, RegionPrices>>;
 }
 
-const US_EAST: RegionPrices = {
+/** The catalogue's on-demand price of every type in `region`. */
+export function ec2Prices(region: CatalogueRegion, catalogue: InstanceCatalogue = INSTANCE_CATALOGUE): Readonly<Record<string, number>> {
+    return Object.fromEntries(Object.entries(catalogue.types).map(([type, entry]) => [type, entry.hourlyUsd[region]]));
+}
+
+const US_SERVICES: Omit<RegionPrices, "ec2InstanceHour"> = {
     eksControlPlaneHour: { standard: 0.10, extended: 0.60 },
-    ec2InstanceHour: {
-        "t3.medium": 0.0416, "t3.large": 0.0832, "t3.xlarge": 0.1664,
-        "m5.large": 0.096, "m5.xlarge": 0.192, "m5.2xlarge": 0.384, "m5.4xlarge": 0.768,
-        "m6i.large": 0.096, "m6i.xlarge": 0.192, "m6i.2xlarge": 0.384, "m6i.4xlarge": 0.768,
-        "m7i.large": 0.1008, "m7i.xlarge": 0.2016, "m7i.2xlarge": 0.4032, "m7i.4xlarge": 0.8064,
-        "c6i.large": 0.085, "c6i.xlarge": 0.17, "c6i.2xlarge": 0.34,
-        "c7i.large": 0.08925, "c7i.xlarge": 0.1785, "c7i.2xlarge": 0.357,
-        "r6i.large": 0.126, "r6i.xlarge": 0.252, "r6i.2xlarge": 0.504,
-        "m6g.large": 0.077, "m6g.xlarge": 0.154,
-        "m7g.large": 0.0816, "m7g.xlarge": 0.1632,
-    },
     ebsGbMonth: { gp3: 0.08, gp2: 0.10 },
     natGatewayHour: 0.045,
     publicIpv4Hour: 0.005,
@@ -84,14 +82,15 @@ const US_EAST: RegionPrices = {
 };
 
 export const PRICE_TABLE: PriceTable = {
-    version: "2025.06.1",
+    version: "2025.06.2",
     asOf: "2025-06-01",
     source: "AWS public on-demand list prices (Linux, USD) as of 2025-06-01, https://aws.amazon.com/pricing/",
     currency: "USD",
     hoursPerMonth: 730,
     eksExtendedSupportVersions: ["1.26", "1.27", "1.28", "1.29"],
     regions: {
-        "us-east-1": US_EAST,
-        "us-east-2": US_EAST,
+        "us-east-1": { ...US_SERVICES, ec2InstanceHour: ec2Prices("us-east-1") },
+        "us-east-2": { ...US_SERVICES, ec2InstanceHour: ec2Prices("us-east-2") },
+        "us-west-2": { ...US_SERVICES, ec2InstanceHour: ec2Prices("us-west-2") },
     },
 };

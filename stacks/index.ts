@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformConfig } from "./config";
 import { createPlatform, platformOutputs } from "./platform";
 
-const outputs = platformOutputs(createPlatform(parsePlatformConfig(pulumi.runtime.allConfig())));
+const config = parsePlatformConfig(pulumi.runtime.allConfig());
+config.warnings.forEach((warning) => pulumi.log.warn(warning));
+const outputs = platformOutputs(createPlatform(config));
 
 export const vpcId = outputs.vpcId;
 export const clusterName = outputs.clusterName;

@@ -23,6 +23,11 @@ export interface ImageRef {
     readonly tag?: string;
     /** `sha256:<64 hex>`; wins over the tag at pull time when both are given. */
     readonly digest?: string;
+    /**
+     * CPU architectures the image is published for (`amd64`, `arm64`). The config check refuses an
+     * image that lacks the nodes' architecture and warns when it is unknown on arm64 nodes. @default unknown
+     */
+    readonly architectures?: readonly ("amd64" | "arm64")[];
 }
 
 /**

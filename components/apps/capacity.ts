@@ -1,43 +1,22 @@
 /**
- * Does the catalog's worst case fit the node group? Plain functions over a small instance table.
+ * Does the catalog's worst case fit the node group? Plain functions over the instance catalogue
+ * (policy/instances.ts), the same table the policy pack prices nodes from.
  *
  *   allocatable per node = capacity − kube-reserved − system-reserved − eviction threshold − DaemonSets
  *   app room             = max nodes × allocatable per node − cluster services
- *   worst case           = Σ over apps of max replicas × requests        (must be ≤ app room)
+ *   pod slots for apps   = max nodes × (max pods − DaemonSet pods) − cluster-service pods
+ *   worst case           = Σ over apps of max replicas × requests, and Σ max replicas pods   (each ≤ its room)
  *
- * Requests, not limits: the scheduler places pods by requests, so that is what must fit.
+ * Requests, not limits: the scheduler places pods by requests, so that is what must fit. Pods: the
+ * kubelet admits at most max pods per node (the VPC CNI's IP limit), whatever CPU and memory are left.
  */
+import { EVICTION_MEMORY_MIB, InstanceTypeEntry, kubeReserved, maxPods, Resources } from "../../policy/instances";
 
-export interface InstanceShape {
-    readonly vcpu: number;
-    /** Nominal memory (MiB) as EC2 sells it. */
-    readonly memoryMiB: number;
-    /** VPC CNI pod limit without prefix delegation: ENIs × (IPs per ENI − 1) + 2 (eni-max-pods.txt). */
-    readonly maxPods: number;
-}
-
-/** The instance types a node group may use; a type missing here fails config validation. */
-export const INSTANCE_TYPES: Readonly<Record<string, InstanceShape>> = {
-    "t3.large": { vcpu: 2, memoryMiB: 8192, maxPods: 35 },
-    "t3.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-    "m6i.large": { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
-    "m6i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-    "m6i.2xlarge": { vcpu: 8, memoryMiB: 32768, maxPods: 58 },
-    "m7i.large": { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
-    "m7i.xlarge": { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-    "r6i.large": { vcpu: 2, memoryMiB: 16384, maxPods: 29 },
-    "r6i.xlarge": { vcpu: 4, memoryMiB: 32768, maxPods: 58 },
-};
-
-export interface Resources {
-    readonly cpuMillis: number;
-    readonly memoryMiB: number;
-}
+/** A node's shape: a type of the instance catalogue, which the pack prices from. */
+export type InstanceShape = InstanceTypeEntry;
 
 /** The kernel and firmware keep part of nominal memory; the kubelet's capacity is roughly 94% of it. */
 export const KERNEL_VISIBLE_MEMORY_FRACTION = 0.94;
-/** kubelet `evictionHard: memory.available<100Mi` on the EKS AMIs. */
-export const EVICTION_MEMORY_MIB = 100;
 /** The EKS AMIs set no system-reserved, but systemd, journald and sshd use this much anyway. */
 export const SYSTEM_RESERVED: Resources = { cpuMillis: 100, memoryMiB: 100 };
 /**
@@ -45,6 +24,8 @@ export const SYSTEM_RESERVED: Resources = { cpuMillis: 100, memoryMiB: 100 };
  * and the monitoring stack's node-exporter, rounded up.
  */
 export const DAEMONSET_RESERVE: Resources = { cpuMillis: 300, memoryMiB: 512 };
+/** The same DaemonSets as pods: aws-node, kube-proxy, ebs-csi-node, node-exporter, one each per node. */
+export const DAEMONSET_PODS_PER_NODE = 4;
 /**
  * Requests of the cluster singletons outside the catalog, summed from what they actually ask for:
  *   CoreDNS add-on 2 × 100m/70Mi, EBS CSI controller 2 × 6 containers × 10m/40Mi,
@@ -55,16 +36,11 @@ export const DAEMONSET_RESERVE: Resources = { cpuMillis: 300, memoryMiB: 512 };
  * Two Alertmanager replicas, the default; each further one adds 60m/160Mi.
  */
 export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1600, memoryMiB: 4724 };
-
 /**
- * kube-reserved as the EKS AMIs compute it (amazon-eks-ami): CPU 6% of the first core, 1% of the
- * second, 0.5% of the third and fourth, 0.25% of the rest; memory 11 MiB per pod + 255 MiB.
+ * The same singletons as pods: CoreDNS 2, EBS CSI controller 2, metrics-server 2, cluster-autoscaler 1,
+ * Prometheus 1, Alertmanager 2, Grafana 1, operator 1, kube-state-metrics 1.
  */
-export function kubeReserved(shape: InstanceShape): Resources {
-    const cores = shape.vcpu;
-    const cpuMillis = 60 + (cores > 1 ? 10 : 0) + Math.min(Math.max(cores - 2, 0), 2) * 5 + Math.max(cores - 4, 0) * 2.5;
-    return { cpuMillis, memoryMiB: 11 * shape.maxPods + 255 };
-}
+export const CLUSTER_SERVICES_PODS = 13;
 
 /** What one node offers to pods other than DaemonSets. */
 export function allocatablePerNode(shape: InstanceShape): Resources {
@@ -77,12 +53,22 @@ export function allocatablePerNode(shape: InstanceShape): Resources {
     };
 }
 
+/** Pods one node admits besides its DaemonSets. */
+export function podSlotsPerNode(shape: InstanceShape): number {
+    return maxPods(shape) - DAEMONSET_PODS_PER_NODE;
+}
+
+export interface Room extends Resources {
+    readonly pods: number;
+}
+
 /** Room the catalog has on `maxNodes` nodes of `shape`, after the cluster services. */
-export function appRoom(shape: InstanceShape, maxNodes: number): Resources {
+export function appRoom(shape: InstanceShape, maxNodes: number): Room {
     const node = allocatablePerNode(shape);
     return {
         cpuMillis: node.cpuMillis * maxNodes - CLUSTER_SERVICES_RESERVE.cpuMillis,
         memoryMiB: node.memoryMiB * maxNodes - CLUSTER_SERVICES_RESERVE.memoryMiB,
+        pods: podSlotsPerNode(shape) * maxNodes - CLUSTER_SERVICES_PODS,
     };
 }
 
@@ -96,16 +82,16 @@ export interface CapacityOverflow {
     /** Index of the app whose addition first exceeds the room. */
     readonly index: number;
     readonly app: string;
-    readonly resource: "cpu" | "memory";
+    readonly resource: "cpu" | "memory" | "pods";
     /** Worst case including that app. */
     readonly needed: number;
     readonly room: number;
-    readonly unit: "m" | "Mi";
+    readonly unit: "m" | "Mi" | " pods";
 }
 
 export interface CapacityFit {
-    readonly needed: Resources;
-    readonly room: Resources;
+    readonly needed: Room;
+    readonly room: Room;
     /** Undefined when the catalog fits. */
     readonly overflow?: CapacityOverflow;
 }
@@ -115,15 +101,22 @@ export function fitCatalog(apps: readonly CapacityDemand[], shape: InstanceShape
     const room = appRoom(shape, maxNodes);
     let cpu = 0;
     let memory = 0;
+    let pods = 0;
     let overflow: CapacityOverflow | undefined;
     apps.forEach((app, index) => {
         cpu += app.maxReplicas * app.requests.cpuMillis;
         memory += app.maxReplicas * app.requests.memoryMiB;
-        if (overflow === undefined && cpu > room.cpuMillis) {
+        pods += app.maxReplicas;
+        if (overflow !== undefined) {
+            return;
+        }
+        if (cpu > room.cpuMillis) {
             overflow = { index, app: app.name, resource: "cpu", needed: cpu, room: room.cpuMillis, unit: "m" };
-        } else if (overflow === undefined && memory > room.memoryMiB) {
+        } else if (memory > room.memoryMiB) {
             overflow = { index, app: app.name, resource: "memory", needed: memory, room: room.memoryMiB, unit: "Mi" };
+        } else if (pods > room.pods) {
+            overflow = { index, app: app.name, resource: "pods", needed: pods, room: room.pods, unit: " pods" };
         }
     });
-    return { needed: { cpuMillis: cpu, memoryMiB: memory }, room, overflow };
+    return { needed: { cpuMillis: cpu, memoryMiB: memory, pods }, room, overflow };
 }

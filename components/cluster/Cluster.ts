@@ -2,12 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AL2023_AMI_TYPES, instanceType } from "../../policy/instances";
 import { irsaRoleNamePrefix, irsaTrustPolicy } from "./irsa";
 
 /** Every control-plane log type EKS offers; audit and authenticator are the ones incidents need. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 export interface NodeGroupSizing {
+    /** A type of the instance catalogue (policy/instances.ts); its architecture selects the AMI type. */
     readonly instanceType: string;
     readonly min: number;
     readonly desired: number;
@@ -65,6 +67,10 @@ export class Cluster extends pulumi.ComponentResource {
 
         const nodes = args.nodes ?? DEFAULT_NODES;
         validateNodes(nodes, this);
+        const nodeType = instanceType(nodes.instanceType);
+        if (nodeType === undefined) {
+            throw new pulumi.ResourceError(`nodes.instanceType ${nodes.instanceType} is not in the instance catalogue (policy/instances.ts), so its architecture and AMI type are unknown`, this);
+        }
         if (args.privateSubnetIds.length < 2) {
             throw new pulumi.ResourceError(`privateSubnetIds needs subnets in at least 2 zones, got ${args.privateSubnetIds.length}`, this);
         }
@@ -154,6 +160,8 @@ export class Cluster extends pulumi.ComponentResource {
             nodeRoleArn: nodeRole.arn,
             subnetIds: args.privateSubnetIds,
             instanceTypes: [nodes.instanceType],
+            // Named, not left to the EKS API default, so the AMI always matches the instance type's architecture.
+            amiType: AL2023_AMI_TYPES[nodeType.architecture],
             capacityType: "ON_DEMAND",
             scalingConfig: { minSize: nodes.min, desiredSize: nodes.desired, maxSize: nodes.max },
             // The cluster autoscaler owns the desired size once the group exists.

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogBucketPolicy, arnAccount, deliveryPolicy, lakeReaderPolicy, producerPolicy, streamReaderPolicy, tlsOnlyBucketPolicy } from "./policies";
-import { IngestProfile, MIN_HEADROOM_FACTOR, ingestProfileTags, shardsFor } from "./sizing";
+import { batchProblem, IngestProfile, MIN_HEADROOM_FACTOR, ingestProfileTags, shardsFor } from "./sizing";
 
 export const STREAM_MODES = ["provisioned", "onDemand"] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];
@@ -277,12 +277,16 @@ export class DataPipeline extends pulumi.ComponentResource {
             fail(`streamMode must be one of ${STREAM_MODES.join(", ")}, got "${mode}"`);
         }
         for (const [key, value] of Object.entries(args.ingest)) {
-            if (!(typeof value === "number" && Number.isFinite(value) && value > 0)) {
+            if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) {
                 fail(`ingest.${key} must be a number greater than 0, got ${value}`);
             }
         }
         if (args.ingest.peakFactor < 1) {
             fail(`ingest.peakFactor must be at least 1, got ${args.ingest.peakFactor}`);
+        }
+        const batch = batchProblem(args.ingest);
+        if (batch !== undefined) {
+            fail(`ingest.${batch}`);
         }
         if (headroom < MIN_HEADROOM_FACTOR) {
             fail(`headroomFactor must be at least ${MIN_HEADROOM_FACTOR}, got ${headroom}`);

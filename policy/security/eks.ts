@@ -3,6 +3,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { fromPolicyResources, StackGraph, StackResource } from "../lib/graph";
 import { resourceCheck } from "../lib/policy";
 import { at, hasUnknown, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "../lib/values";
+import { Architecture, instanceType } from "../instances";
 import { shownByChildren, T } from "../nodes";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -113,10 +114,30 @@ export function nodeGroupSubnets(graph: StackGraph, group: StackResource): Stack
     return deps.length > 0 && (expected === undefined || deps.length === expected) ? deps : undefined;
 }
 
+/** The CPU architecture of an EKS AMI type (AL2023_ARM_64_STANDARD, BOTTLEROCKET_x86_64, ...); undefined for CUSTOM. */
+export function amiTypeArchitecture(amiType: string): Architecture | undefined {
+    if (amiType.includes("ARM_64")) {
+        return "arm64";
+    }
+    return amiType.includes("x86_64") ? "x86_64" : undefined;
+}
+
+/** Instance types of the catalogue whose architecture the node group's AMI type cannot run. */
+function mismatchedInstanceTypes(g: StackResource): { amiType: string; arch: Architecture; types: string[] } | undefined {
+    const amiType = at(g.props, "amiType");
+    const types = listAt(g.props, "instanceTypes");
+    if (typeof amiType !== "string" || isUnknown(amiType) || types === UNKNOWN || types === undefined || hasUnknown(types)) {
+        return undefined;
+    }
+    const arch = amiTypeArchitecture(amiType);
+    const wrong = types.filter((t): t is string => typeof t === "string" && arch !== undefined && instanceType(t) !== undefined && instanceType(t)?.architecture !== arch);
+    return arch !== undefined && wrong.length > 0 ? { amiType, arch, types: wrong } : undefined;
+}
+
 export function eksNodeGroupBaselinePolicy(): StackValidationPolicy {
     return {
         name: "eks-node-group-baseline",
-        description: "Managed node groups: no SSH remote access; nodes only in private subnets spread over at least two availability zones.",
+        description: "Managed node groups: no SSH remote access; an AMI type of the instance types' architecture; nodes only in private subnets spread over at least two availability zones.",
         enforcementLevel: "mandatory",
         validateStack: (args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
@@ -128,6 +149,10 @@ export function eksNodeGroupBaselinePolicy(): StackValidationPolicy {
                 const remote = at(g.props, "remoteAccess");
                 if (remote !== undefined && remote !== UNKNOWN) {
                     reportViolation(`Node group '${g.name}' enables remoteAccess (SSH); use SSM Session Manager instead.`, g.urn);
+                }
+                const mismatch = mismatchedInstanceTypes(g);
+                if (mismatch) {
+                    reportViolation(`Node group '${g.name}' runs AMI type ${mismatch.amiType} (${mismatch.arch}) on instance type(s) ${mismatch.types.join(", ")} of the other architecture; its nodes would not boot. Use the AMI type of the instance types' architecture.`, g.urn);
                 }
                 const subnets = nodeGroupSubnets(graph, g)?.map(subnetFacts);
                 if (!subnets) {

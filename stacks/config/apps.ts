@@ -10,11 +10,22 @@ import {
     IMAGE_DIGEST,
     IMAGE_REPOSITORY,
     IMAGE_TAG,
+    ImageRef,
     RESERVED_NAMESPACES,
     sourceCidrProblem,
 } from "../../components/apps/app";
-import { allocatablePerNode, CLUSTER_SERVICES_RESERVE, fitCatalog, INSTANCE_TYPES } from "../../components/apps/capacity";
+import {
+    allocatablePerNode, CLUSTER_SERVICES_PODS, CLUSTER_SERVICES_RESERVE, DAEMONSET_PODS_PER_NODE, fitCatalog, podSlotsPerNode,
+} from "../../components/apps/capacity";
+import { Architecture, INSTANCE_CATALOGUE, instanceType, maxPods } from "../../policy/instances";
 import { intBetween, oneOf, strictObject } from "./schema";
+
+/** OCI image platform architectures, as `docker manifest inspect` names them. */
+export const IMAGE_ARCHITECTURES = ["amd64", "arm64"] as const satisfies readonly NonNullable<ImageRef["architectures"]>[number][];
+type ImageArchitecture = (typeof IMAGE_ARCHITECTURES)[number];
+
+/** The image architecture a node of this EC2 architecture runs. */
+const IMAGE_ARCHITECTURE_OF: Readonly<Record<Architecture, ImageArchitecture>> = { x86_64: "amd64", arm64: "arm64" };
 
 const dnsLabel = z.string().max(63, { error: "must be at most 63 characters" }).regex(DNS_LABEL, {
     error: "must be a DNS label: lowercase letters, digits and dashes, starting with a letter",
@@ -32,6 +43,12 @@ const imageSchema = strictObject({
         .refine((tag) => tag.toLowerCase() !== "latest", { error: "must not be `latest`: pin a release tag or a digest" })
         .optional(),
     digest: z.string().regex(IMAGE_DIGEST, { error: "must be sha256:<64 lowercase hex digits>" }).optional(),
+    /** CPU architectures the image is published for (OCI platform names); unknown when absent. */
+    architectures: z
+        .array(oneOf(IMAGE_ARCHITECTURES))
+        .min(1, { error: "must list at least one architecture; leave the key out if unknown" })
+        .refine((archs) => new Set(archs).size === archs.length, { error: "must not repeat an architecture" })
+        .optional(),
 }).superRefine((image, ctx) => {
     if (image.tag === undefined && image.digest === undefined) {
         ctx.addIssue({ code: "custom", path: ["tag"], message: "needs a tag or a digest: an untagged image pulls whatever `latest` is today" });
@@ -178,15 +195,13 @@ export function appsCertificateRegionProblems(apps: AppsConfig, region: string):
 }
 
 /**
- * The catalog's worst case (every app at max replicas) against the node group at max size. Returns
- * problems as `key: message`, keys relative to the project namespace.
+ * The catalog's worst case (every app at max replicas) against the node group at max size: CPU,
+ * memory and pods. Returns problems as `key: message`, keys relative to the project namespace.
  */
 export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanceType: string; readonly max: number }): string[] {
-    const shape = INSTANCE_TYPES[nodes.instanceType];
+    const shape = instanceType(nodes.instanceType);
     if (shape === undefined) {
-        return [
-            `cluster.nodes.instanceType: "${nodes.instanceType}" has no entry in the capacity table (components/apps/capacity.ts), so the app catalog cannot be checked against it; supported: ${Object.keys(INSTANCE_TYPES).join(", ")}`,
-        ];
+        return [unknownInstanceType(nodes.instanceType)];
     }
     const fit = fitCatalog(apps.map((app) => ({ name: app.name, maxReplicas: app.replicas.max, requests: app.resources })), shape, nodes.max);
     const over = fit.overflow;
@@ -194,6 +209,14 @@ export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanc
         return [];
     }
     const app = apps[over.index];
+    if (over.resource === "pods") {
+        return [
+            `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas brings the catalog's worst case to ${over.needed} pods, ` +
+                `over the ${over.room} pod slots the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${maxPods(shape)} pods each ` +
+                `(VPC CNI limit) minus ${DAEMONSET_PODS_PER_NODE} DaemonSet pods = ${podSlotsPerNode(shape)}, minus ${CLUSTER_SERVICES_PODS} cluster-service pods); ` +
+                `lower replicas, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
+        ];
+    }
     const node = allocatablePerNode(shape);
     const perPod = over.resource === "cpu" ? `${app.resources.cpuMillis}m CPU` : `${app.resources.memoryMiB}Mi memory`;
     const perNode = over.resource === "cpu" ? `${node.cpuMillis}m` : `${node.memoryMiB}Mi`;
@@ -203,4 +226,40 @@ export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanc
             `over the ${over.room}${over.unit} the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${perNode} allocatable each, minus ${reserve} for cluster services); ` +
             `lower replicas or requests, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
     ];
+}
+
+function unknownInstanceType(type: string): string {
+    return `cluster.nodes.instanceType: "${type}" is not in the instance catalogue (policy/instances.ts, ${INSTANCE_CATALOGUE.version}), ` +
+        `so neither the app catalog's capacity nor the node price can be computed; known: ${Object.keys(INSTANCE_CATALOGUE.types).join(", ")}`;
+}
+
+/**
+ * Apps whose image is declared without the nodes' architecture cannot start on them (exec format
+ * error): problems as `key: message`. An unknown instance type is reported by appsCapacityProblems.
+ */
+export function appsArchitectureProblems(apps: AppsConfig, nodeInstanceType: string): string[] {
+    const node = instanceType(nodeInstanceType);
+    if (node === undefined) {
+        return [];
+    }
+    const needed = IMAGE_ARCHITECTURE_OF[node.architecture];
+    return apps.flatMap((app, i) => {
+        const declared = app.image.architectures;
+        return declared === undefined || declared.includes(needed) ? [] : [
+            `apps.${i}.image.architectures: ${app.name}'s image is published for ${declared.join(", ")} only, but cluster.nodes.instanceType ${nodeInstanceType} ` +
+                `runs ${node.architecture} (${needed} images); publish an image for ${needed} or choose an instance type of that architecture (got ${JSON.stringify(declared)})`,
+        ];
+    });
+}
+
+/** Apps whose image architecture is not declared while the nodes are arm64: they may not start. */
+export function appsArchitectureWarnings(apps: AppsConfig, nodeInstanceType: string): string[] {
+    const node = instanceType(nodeInstanceType);
+    if (node === undefined || node.architecture !== "arm64") {
+        return [];
+    }
+    return apps.flatMap((app, i) => app.image.architectures !== undefined ? [] : [
+        `apps.${i}.image.architectures: not declared for ${app.name}, and cluster.nodes.instanceType ${nodeInstanceType} is arm64; ` +
+            "if the image has no arm64 variant its pods fail with exec format error. Declare [amd64, arm64] once the release pipeline publishes both",
+    ]);
 }

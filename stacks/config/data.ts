@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { STREAM_MODES } from "../../components/data/DataPipeline";
-import { MIN_HEADROOM_FACTOR } from "../../components/data/sizing";
+import { MAX_KINESIS_RECORD_BYTES, MIN_HEADROOM_FACTOR } from "../../components/data/sizing";
 import { LOG_RETENTION_DAYS } from "./network";
 import { intBetween, oneOf, positive, strictObject } from "./schema";
 
@@ -9,6 +9,17 @@ const ingestSchema = strictObject({
     messagesPerDevicePerMinute: positive("messages per device per minute"),
     averageMessageBytes: positive("bytes").max(1024 * 1024, { error: "must not exceed 1 MiB, the Kinesis record limit" }),
     peakFactor: z.number({ error: "must be a number" }).min(1, { error: "must be at least 1 (peak over average load)" }).max(100, { error: "must be from 1 to 100" }),
+    /** Device messages the ingest service packs into one Kinesis record (docs/cost.md, "Batching"). */
+    recordsPerKinesisRecord: intBetween(1, 1000).default(1),
+}).superRefine((ingest, ctx) => {
+    const bytes = ingest.recordsPerKinesisRecord * ingest.averageMessageBytes;
+    if (bytes > MAX_KINESIS_RECORD_BYTES) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["recordsPerKinesisRecord"],
+            message: `with averageMessageBytes ${ingest.averageMessageBytes} makes ${bytes}-byte records, over the ${MAX_KINESIS_RECORD_BYTES} bytes (1,000 KiB) a Firehose record may have`,
+        });
+    }
 });
 
 const streamSchema = strictObject({

@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
-import { appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
+import { appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblems, appsCertificateRegionProblems, appsSchema } from "./apps";
 import { clusterSchema } from "./cluster";
+import { costBaselineProblems, costBaselineSchema } from "./cost";
 import { dataSchema } from "./data";
 import { alertingSecret, monitoringSchema } from "./monitoring";
 import { networkSchema } from "./network";
@@ -25,6 +26,8 @@ const platformSchema = strictObject({
     /** The application catalog: one entry per service, each in its own namespace (README.md, "The app entry"). */
     apps: appsSchema,
     monitoring: monitoringSchema.prefault({}),
+    /** What the environment replaces; the offline check compares the stack's compute cost with it (docs/cost.md). */
+    costBaseline: costBaselineSchema.optional(),
     /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
     slackWebhookUrl: alertingSecret,
     pagerdutyRoutingKey: alertingSecret,
@@ -38,6 +41,8 @@ export interface PlatformConfig extends PlatformSettings {
     readonly region: string;
     /** Tags every taggable AWS resource carries. */
     readonly tags: Readonly<Record<string, string>>;
+    /** Doubts that do not stop a deployment (`key: message`, full keys); the program logs them, the offline check shows them. */
+    readonly warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -89,6 +94,7 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>): Plat
             CostCenter: config.costCenter,
             ManagedBy: "pulumi",
         },
+        warnings: appsArchitectureWarnings(config.apps, config.cluster.nodes.instanceType).map((warning) => `${PROJECT}:${warning}`),
     };
 }
 
@@ -107,6 +113,8 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
     }
     problems.push(...appsCertificateRegionProblems(config.apps, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
+    problems.push(...costBaselineProblems(config.costBaseline, region).map((problem) => `${PROJECT}:${problem}`));
+    problems.push(...appsArchitectureProblems(config.apps, config.cluster.nodes.instanceType).map((problem) => `${PROJECT}:${problem}`));
     return problems;
 }
 

@@ -1,7 +1,12 @@
 import { strict as assert } from "assert";
 import { clusterAutoscalerValues } from "../../components/addons/ClusterAutoscaler";
 import { metricsServerValues } from "../../components/addons/MetricsServer";
-import { allocatablePerNode, appRoom, CLUSTER_SERVICES_RESERVE, fitCatalog, INSTANCE_TYPES, kubeReserved, Resources } from "../../components/apps/capacity";
+import {
+    allocatablePerNode, appRoom, CLUSTER_SERVICES_PODS, CLUSTER_SERVICES_RESERVE, DAEMONSET_PODS_PER_NODE, fitCatalog, InstanceShape,
+} from "../../components/apps/capacity";
+import { INSTANCE_CATALOGUE, kubeReserved, Resources } from "../../policy/instances";
+
+const INSTANCE_TYPES: Readonly<Record<string, InstanceShape>> = INSTANCE_CATALOGUE.types;
 import { RESOURCES } from "../../components/monitoring/values";
 
 /** `500m` / `2` cores as millicores, `128Mi` / `2Gi` as MiB. */
@@ -12,12 +17,6 @@ function requestsOf(requests: { cpu: string; memory: string }, times = 1): Resou
 }
 
 describe("capacity", () => {
-    it("covers the instance types a node group may use", () => {
-        for (const type of ["t3.large", "t3.xlarge", "m6i.large", "m6i.xlarge", "m6i.2xlarge", "m7i.large", "m7i.xlarge", "r6i.large", "r6i.xlarge"]) {
-            assert.ok(INSTANCE_TYPES[type], type);
-        }
-    });
-
     it("reserves for the kubelet as the EKS AMIs do", () => {
         assert.deepEqual(kubeReserved(INSTANCE_TYPES["m6i.large"]), { cpuMillis: 70, memoryMiB: 574 });
         assert.deepEqual(kubeReserved(INSTANCE_TYPES["m6i.xlarge"]), { cpuMillis: 80, memoryMiB: 893 });
@@ -29,8 +28,33 @@ describe("capacity", () => {
         assert.deepEqual(allocatablePerNode(INSTANCE_TYPES["t3.large"]), { cpuMillis: 1530, memoryMiB: 6348 });
     });
 
-    it("subtracts the cluster services once, not per node", () => {
-        assert.deepEqual(appRoom(INSTANCE_TYPES["m6i.large"], 6), { cpuMillis: 6 * 1530 - 1600, memoryMiB: 6 * 6414 - 4724 });
+    it("subtracts the cluster services once, not per node, and the DaemonSet pods on every node", () => {
+        assert.deepEqual(appRoom(INSTANCE_TYPES["m6i.large"], 6), {
+            cpuMillis: 6 * 1530 - 1600,
+            memoryMiB: 6 * 6414 - 4724,
+            pods: 6 * (29 - DAEMONSET_PODS_PER_NODE) - CLUSTER_SERVICES_PODS,
+        });
+    });
+
+    it("stops at the pods-per-node limit before CPU or memory when many small pods scale out", () => {
+        // given 3 × m6i.large: 3 × (29 − 4) − 13 = 62 pod slots, 3 × 1530 − 1600 = 2990m CPU
+        const small = (name: string, maxReplicas: number) => ({ name, maxReplicas, requests: { cpuMillis: 10, memoryMiB: 32 } });
+        // when 40 + 22 pods fit exactly and one more app's pods do not
+        const fits = fitCatalog([small("a", 40), small("b", 22)], INSTANCE_TYPES["m6i.large"], 3);
+        const over = fitCatalog([small("a", 40), small("b", 22), small("c", 2)], INSTANCE_TYPES["m6i.large"], 3);
+        // then pods bind, with 640m CPU and 2048Mi still free
+        assert.equal(fits.overflow, undefined);
+        assert.deepEqual(over.overflow, { index: 2, app: "c", resource: "pods", needed: 64, room: 62, unit: " pods" });
+        assert.ok(over.needed.cpuMillis < over.room.cpuMillis && over.needed.memoryMiB < over.room.memoryMiB);
+        // and the larger type's ENIs lift the limit: m6i.xlarge admits 58 pods per node
+        assert.equal(fitCatalog([small("a", 40), small("b", 22), small("c", 2)], INSTANCE_TYPES["m6i.xlarge"], 3).overflow, undefined);
+    });
+
+    it("counts the cluster services' pods as it counts their requests", () => {
+        // CoreDNS 2, EBS CSI controller 2, metrics-server 2, cluster-autoscaler 1, Prometheus 1, Alertmanager 2,
+        // Grafana 1, operator 1, kube-state-metrics 1
+        const pods = 2 + 2 + metricsServerValues(2).replicas + 1 + 1 + 2 + 1 + 1 + 1;
+        assert.equal(CLUSTER_SERVICES_PODS, pods);
     });
 
     it("reserves at least what the cluster services request, so the check never promises room they take", () => {

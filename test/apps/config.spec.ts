@@ -216,6 +216,48 @@ describe("app catalog config (iot-platform:apps)", () => {
         });
     });
 
+    describe("image architectures against the nodes' architecture", () => {
+        const onNodes = (instanceType: string, edit: (apps: any[]) => void = () => undefined) => {
+            const config = withConfig("prod", "apps", (holder) => edit(holder.value));
+            const cluster = JSON.parse(config["iot-platform:cluster"]);
+            cluster.nodes.instanceType = instanceType;
+            config["iot-platform:cluster"] = JSON.stringify(cluster);
+            return config;
+        };
+
+        it("refuses an amd64-only image on Graviton nodes, naming the key", () => {
+            const config = onNodes("m7g.large", (apps) => { apps[1].image.architectures = ["amd64"]; });
+            assert.deepEqual(problemsOf(config), [
+                "iot-platform:apps.1.image.architectures: stream-processor's image is published for amd64 only, but cluster.nodes.instanceType m7g.large runs arm64 (arm64 images); " +
+                    'publish an image for arm64 or choose an instance type of that architecture (got ["amd64"])',
+            ]);
+        });
+
+        it("refuses an arm64-only image on x86 nodes", () => {
+            const problems = problemsOf(onNodes("m6a.large", (apps) => { apps[0].image.architectures = ["arm64"]; }));
+            assert.equal(problems.length, 1);
+            assert.match(problems[0], /^iot-platform:apps\.0\.image\.architectures: device-gateway's image is published for arm64 only/);
+        });
+
+        it("warns, without refusing, when an image's architectures are unknown on arm64 nodes", () => {
+            const config = parsePlatformConfig(onNodes("m7g.large", (apps) => { apps.slice(1).forEach((a) => { a.image.architectures = ["amd64", "arm64"]; }); }));
+            assert.deepEqual(config.warnings, [
+                "iot-platform:apps.0.image.architectures: not declared for device-gateway, and cluster.nodes.instanceType m7g.large is arm64; " +
+                    "if the image has no arm64 variant its pods fail with exec format error. Declare [amd64, arm64] once the release pipeline publishes both",
+            ]);
+        });
+
+        it("has nothing to say on x86 nodes, the shipped stacks' case", () => {
+            assert.deepEqual(parsePlatformConfig(stackConfig("prod")).warnings, []);
+            assert.deepEqual(parsePlatformConfig(stackConfig("staging")).warnings, []);
+        });
+
+        it("refuses an architecture it does not know", () => {
+            const problems = problemsOf(onNodes("m6a.large", (apps) => { apps[0].image.architectures = ["x86_64"]; }));
+            assert.deepEqual(problems, ['iot-platform:apps.0.image.architectures.0: must be one of amd64, arm64 (got "x86_64")']);
+        });
+    });
+
     describe("capacity: every app at max replicas must fit the node group at max size", () => {
         it("rejects a staging catalog that outgrows three t3.large nodes, naming the app and the numbers", () => {
             // given staging fits: 300m + 600m + 1000m + 300m of 2990m
@@ -243,11 +285,29 @@ describe("app catalog config (iot-platform:apps)", () => {
             assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 3 replicas × 6000Mi memory brings the catalog's worst case to 18384Mi memory, over the 14320Mi/);
         });
 
-        it("rejects an instance type missing from the capacity table, on the instance type key", () => {
-            const config = withConfig("prod", "cluster", (holder) => { holder.value.nodes.instanceType = "c6i.large"; });
+        it("rejects an instance type missing from the instance catalogue, on the instance type key", () => {
+            const config = withConfig("prod", "cluster", (holder) => { holder.value.nodes.instanceType = "m5.large"; });
             const problems = problemsOf(config);
             assert.equal(problems.length, 1);
-            assert.match(problems[0], /^iot-platform:cluster\.nodes\.instanceType: "c6i\.large" has no entry in the capacity table .*supported: t3\.large, t3\.xlarge, m6i\.large/);
+            assert.match(problems[0], /^iot-platform:cluster\.nodes\.instanceType: "m5\.large" is not in the instance catalogue \(policy\/instances\.ts, 2025\.06\.2\), .*known: t3\.medium, t3\.large, /);
+        });
+
+        it("counts pods: many small replicas hit the pods-per-node limit before CPU, naming the numbers", () => {
+            // given prod on 6 × m6a.large: 6 × (29 − 4) − 13 = 137 pod slots for apps, and tiny pods
+            const smallPods = (telemetryMax: number) => withConfig("prod", "apps", (holder) => {
+                holder.value[2].replicas = { min: 3, max: telemetryMax };
+                holder.value[3].replicas = { min: 2, max: 100 };
+                for (const i of [2, 3]) {
+                    holder.value[i].resources = { cpuMillis: 10, memoryMiB: 16, memoryLimitMiB: 64 };
+                }
+            });
+            // then 6 + 6 + 25 + 100 = 137 fits exactly, and one pod more does not, with CPU and memory to spare
+            assert.doesNotThrow(() => parsePlatformConfig(smallPods(25)));
+            assert.deepEqual(problemsOf(smallPods(26)), [
+                "iot-platform:apps.3.replicas.max: web-app at 100 replicas brings the catalog's worst case to 138 pods, " +
+                    "over the 137 pod slots the node group leaves for apps (6 × m6a.large at 29 pods each (VPC CNI limit) minus 4 DaemonSet pods = 25, " +
+                    "minus 13 cluster-service pods); lower replicas, or raise cluster.nodes.max or the instance type (got 100)",
+            ]);
         });
     });
 });

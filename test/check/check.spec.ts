@@ -104,11 +104,29 @@ describe("offline check", function () {
         assert.ok(direct.worstCase.totalUsd > direct.expected.totalUsd);
     });
 
+    it("shows prod's compute cost against the seed's fleet, in every format", async () => {
+        // given prod's costBaseline, 15 × t3.medium on demand = $455.52
+        const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
+        const b = result.cost.baseline!;
+        // then 3 (max 6) × m6a.large + the EKS control plane: $262.22 (−42.4%), $451.43 worst case (−0.9%)
+        assert.equal(b.baseline.totalUsd.toFixed(2), "455.52");
+        assert.equal(b.compute.expectedUsd.toFixed(2), "262.22");
+        assert.equal(b.differencePercent.expected.toFixed(1), "-42.4");
+        assert.equal(b.differencePercent.worstCase.toFixed(1), "-0.9");
+        assert.match(renderText(result), /\n {2}baseline: compute \(nodes \+ EKS control plane\) \$262\.22 expected \(−42\.4%\), \$451\.43 worst case \(−0\.9%\) against \$455\.52 for the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium\n {4}15 x t3\.medium on demand {2}\$455\.52\n/);
+        assert.match(renderMarkdown(result), /\n\| compute \(nodes \+ EKS control plane\) \| \$262\.22 \(−42\.4%\) \| \$451\.43 \(−0\.9%\) \| baseline \$455\.52: the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium \|\n/);
+        assert.equal(JSON.parse(renderJson(result)).cost.baseline.differencePercent.expected, b.differencePercent.expected);
+        const text = renderText(result);
+        const shown = (doc: string) => doc.slice(doc.indexOf("Monthly cost (USD"), doc.indexOf("\nmandatory violations"));
+        assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")), shown(text),
+            "README.md shows stale cost figures: paste the cost block of `npm run check -- --stack prod`");
+    });
+
     it("writes JSON with the documented fields", async () => {
         const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
         const doc = JSON.parse(renderJson(result, true));
-        assert.deepEqual(Object.keys(doc), ["stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "violations", "summary", "diagram"]);
-        assert.deepEqual(Object.keys(doc.cost), ["region", "budgetUsd", "expected", "worstCase", "unpriced"]);
+        assert.deepEqual(Object.keys(doc), ["stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "configWarnings", "violations", "summary", "diagram"]);
+        assert.deepEqual(Object.keys(doc.cost), ["region", "budgetUsd", "expected", "worstCase", "unpriced", "baseline"]);
         assert.deepEqual(Object.keys(doc.resources[0]).sort(), ["name", "parent", "type", "urn"].filter((k) => k in doc.resources[0]).sort());
         assert.equal(doc.summary.allowed, true);
         assert.equal(doc.resources.length, result.resources.length);
@@ -160,7 +178,7 @@ describe("offline check report", () => {
         const estimate = estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], PRICE_TABLE, "us-east-1");
         const text = renderText({
             stack: "s", environment: "s", policyConfig: "p.json", policyPack: { name: "pack", version: "0" }, resources: [], inventory: [],
-            cost: { region: "us-east-1", budgetUsd: 1000, estimate }, violations: [], diagram: "",
+            cost: { region: "us-east-1", budgetUsd: 1000, estimate }, configWarnings: [], violations: [], diagram: "",
         });
         assert.match(text, /\n {2}bounded: c: EKS control plane \(standard; worst case extended support\) \(Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate\)\n/);
     });

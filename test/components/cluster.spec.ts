@@ -72,11 +72,19 @@ describe("Cluster", () => {
         assert.equal(eks.inputs.kubeProxyAddonOptions.enabled, true);
     });
 
-    it("runs three desired m6i.large nodes, min 3, max 6, on demand", () => {
+    it("runs three desired m6a.large nodes, min 3, max 6, on demand, on the x86_64 AL2023 AMI", () => {
         assert.deepEqual(nodeGroup.inputs.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 });
-        assert.deepEqual(nodeGroup.inputs.instanceTypes, ["m6i.large"]);
+        assert.deepEqual(nodeGroup.inputs.instanceTypes, ["m6a.large"]);
+        assert.equal(nodeGroup.inputs.amiType, "AL2023_x86_64_STANDARD");
         assert.equal(nodeGroup.inputs.capacityType, "ON_DEMAND");
         assert.equal(nodeGroup.inputs.ignoreScalingChanges, true);
+    });
+
+    it("selects the arm64 AL2023 AMI for a Graviton instance type", async () => {
+        const run = await runPlatformProgram(withConfig("prod", "cluster", (c) => { c.value.nodes.instanceType = "m7g.large"; }));
+        const group = one(run.resources, "eks:index:ManagedNodeGroup");
+        assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
+        assert.equal(group.inputs.amiType, "AL2023_ARM_64_STANDARD");
     });
 
     it("places nodes only in the private subnets, one per zone", () => {

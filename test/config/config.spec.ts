@@ -16,7 +16,7 @@ describe("stack configuration", () => {
             const config = parsePlatformConfig(stackConfig("prod"));
             assert.equal(config.environment, "prod");
             assert.equal(config.region, "us-east-1");
-            assert.deepEqual(config.cluster.nodes, { instanceType: "m6i.large", min: 3, desired: 3, max: 6, diskSizeGb: 50 });
+            assert.deepEqual(config.cluster.nodes, { instanceType: "m6a.large", min: 3, desired: 3, max: 6, diskSizeGb: 50 });
             assert.equal(config.cluster.serviceCidr, "172.20.0.0/16");
             assert.equal(config.network.natGateways, "perAz");
             assert.equal(config.data.stream.retentionHours, 168);
@@ -190,5 +190,37 @@ describe("stack configuration", () => {
     it("keeps a numeric-looking top-level string as a string", () => {
         const config = parsePlatformConfig(withConfig("prod", "costCenter", (c) => { c.value = "4711"; }));
         assert.equal(config.tags.CostCenter, "4711");
+    });
+
+    describe("costBaseline", () => {
+        it("ships the seed's fleet as prod's baseline, and none for staging", () => {
+            assert.deepEqual(parsePlatformConfig(stackConfig("prod")).costBaseline?.instances, [{ instanceType: "t3.medium", count: 15 }]);
+            assert.equal(parsePlatformConfig(stackConfig("staging")).costBaseline, undefined);
+        });
+
+        it("refuses an instance type the catalogue cannot price, naming the key", () => {
+            assertRejected(withConfig("prod", "costBaseline", (c) => { c.value.instances[0].instanceType = "m4.large"; }),
+                "iot-platform:costBaseline.instances.0.instanceType", /must be a type of the instance catalogue .*\(got "m4.large"\)/);
+        });
+
+        it("refuses a baseline in a region the price table does not cover", () => {
+            // given prod moved to eu-west-1, whose EC2 prices the catalogue has but whose other prices the table lacks
+            const config = Object.fromEntries(Object.entries(stackConfig("prod")).map(([k, v]) => [k, v.replace(/us-east-1/g, "eu-west-1")]));
+            assertRejected(config, "iot-platform:costBaseline", /cannot be priced in aws:region eu-west-1: price table .* has us-east-1, us-east-2, us-west-2/);
+            // and without the baseline the stack is accepted there
+            delete config["iot-platform:costBaseline"];
+            assert.equal(parsePlatformConfig(config).region, "eu-west-1");
+        });
+    });
+
+    describe("ingest batching (data.ingest.recordsPerKinesisRecord)", () => {
+        it("defaults to 1, one device message per Kinesis record", () => {
+            assert.equal(parsePlatformConfig(stackConfig("prod")).data.ingest.recordsPerKinesisRecord, 1);
+        });
+
+        it("refuses a batch over the 1,000 KiB Firehose record", () => {
+            assertRejected(withConfig("prod", "data", (c) => { c.value.ingest.averageMessageBytes = 2048; c.value.ingest.recordsPerKinesisRecord = 600; }),
+                "iot-platform:data.ingest.recordsPerKinesisRecord", /^[^:]+:[^:]+: with averageMessageBytes 2048 makes 1228800-byte records, over the 1024000 bytes \(1,000 KiB\) a Firehose record may have \(got 600\)$/);
+        });
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { nodeCapacityPolicy } from "../../policy/capacity";
+import { nodeCapacityPolicy, workloadPods } from "../../policy/capacity";
 import { StackGraph } from "../../policy/lib/graph";
 import { collectNodeGroups } from "../../policy/nodes";
 import { messages, patched, platformStack, policyConfig, PROD_SHAPE, res, runStackPolicy, STAGING_SHAPE, UNKNOWN } from "./util";
@@ -19,6 +19,7 @@ describe("node-capacity policy", () => {
 
     it("fails the prod-shaped stack against the staging limits", () => {
         assert.deepStrictEqual(messages(runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("staging", "node-capacity"))), [
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m6a.large; allowed: t3.large, m6i.large.",
             "'cluster-nodes' (eks:index:ManagedNodeGroup) can scale to 6 nodes; the limit per node group is 3.",
             "Node groups can scale to 6 nodes in total (cluster-nodes=6); the limit is 3.",
         ]);
@@ -33,9 +34,17 @@ describe("node-capacity policy", () => {
     });
 
     it("fails an instance type that is not allowed, naming it", () => {
+        const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; });
+        assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+        ]);
+    });
+
+    it("fails an instance type the instance catalogue does not know, which no config can allow", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge that the instance catalogue 2025.06.2 (policy/instances.ts) does not know, so their capacity and price are unknown.",
         ]);
     });
 
@@ -49,7 +58,7 @@ describe("node-capacity policy", () => {
     it("fails a launch template with a disallowed instance type", () => {
         const stack = patched(platformStack(PROD_SHAPE), "aws:ec2/launchTemplate:LaunchTemplate", "cluster-nodes", p => { p.instanceType = "t3.medium"; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "Launch template 'cluster-nodes' sets instance type t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "Launch template 'cluster-nodes' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
     });
 
@@ -75,8 +84,8 @@ describe("node-capacity policy", () => {
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child, lt, asg])).groups.map(g => [g.resource.type, g.max]),
             [["aws:autoscaling/group:Group", 2]]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, child, lt, asg], prodConfig)), [
-            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
-            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
         // a cluster with skipDefaultNodeGroup has no such children and counts zero nodes
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child])).groups, []);
@@ -85,8 +94,8 @@ describe("node-capacity policy", () => {
     it("checks the aws:eks/nodeGroup child in a real preview: instance type and max size", () => {
         const NG = "aws:eks/nodeGroup:NodeGroup";
         const preview = platformStack({ ...PROD_SHAPE, realPreview: "first" });
-        assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; }), prodConfig)), [
-            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) m5.24xlarge; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+        assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; }), prodConfig)), [
+            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.scalingConfig.maxSize = 7; }), prodConfig)), [
             "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) can scale to 7 nodes; the limit per node group is 6.",
@@ -113,8 +122,8 @@ describe("node-capacity policy", () => {
         const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { id: "lt-1", instanceType: "c7i.large" });
         const asg = res("aws:autoscaling/group:Group", "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: "lt-1" } });
         assert.deepStrictEqual(messages(runStackPolicy(policy, [lt, asg], prodConfig)), [
-            "'asg' (aws:autoscaling/group:Group) uses instance type(s) c7i.large; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
-            "Launch template 'lt' sets instance type c7i.large; allowed: m6i.large, m6i.xlarge, m7i.large, m7i.xlarge.",
+            "'asg' (aws:autoscaling/group:Group) uses instance type(s) c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "Launch template 'lt' sets instance type c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);
     });
 
@@ -129,5 +138,41 @@ describe("node-capacity policy", () => {
         assert.deepStrictEqual(messages(runStackPolicy(policy, [], { ...prodConfig, maxNodes: 3 })), [
             "Invalid policy config for 'node-capacity': maxNodes is not an allowed field (allowed: maxTotalNodes, maxNodesPerGroup, allowedInstanceTypes, spotAllowed). Run with --policy-pack-config policy/config/<env>.json.",
         ]);
+    });
+
+    describe("pod density", () => {
+        const ng = res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["m6a.large"], scalingConfig: { desiredSize: 2, minSize: 2, maxSize: 2 } });
+        const app = (name: string, maxReplicas: number) => [
+            res("kubernetes:apps/v1:Deployment", `${name}-deploy`, { metadata: { name, namespace: name }, spec: {} }),
+            res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", `${name}-hpa`, {
+                metadata: { name, namespace: name }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, maxReplicas },
+            }),
+        ];
+        const agent = res("kubernetes:apps/v1:DaemonSet", "agent", { metadata: { name: "agent", namespace: "kube-system" }, spec: {} });
+        const config = { ...prodConfig, allowedInstanceTypes: ["m6a.large"] };
+
+        it("counts HPA maxima, plain replicas and DaemonSets on every node", () => {
+            const single = res("kubernetes:apps/v1:Deployment", "single", { metadata: { name: "single" }, spec: { replicas: 3 } });
+            const unset = res("kubernetes:apps/v1:Deployment", "unset", { metadata: { name: "unset" }, spec: {} });
+            // 20 (HPA) + 3 + 1 + 2 nodes × 1 DaemonSet
+            assert.strictEqual(workloadPods(new StackGraph([...app("a", 20), single, unset, agent]), 2), 26);
+        });
+
+        it("fails when the workloads can reach more pods than the node groups admit, with the numbers", () => {
+            // given 2 × m6a.large admit 2 × 29 = 58 pods; 56 app pods + 2 DaemonSet pods fit
+            assert.deepStrictEqual(runStackPolicy(policy, [ng, ...app("a", 30), ...app("b", 26), agent], config), []);
+            // when one more replica
+            assert.deepStrictEqual(messages(runStackPolicy(policy, [ng, ...app("a", 30), ...app("b", 27), agent], config)), [
+                "The stack's workloads can reach 59 pods (HPA maxima, replicas, DaemonSets on 2 nodes; Helm releases not counted), " +
+                    "over the 58 pods the node groups admit at max size (ng: 2 × 29; max pods per node from the instance catalogue).",
+            ]);
+        });
+
+        it("does not count what it cannot see: an unknown replica count or instance type", () => {
+            const unknownReplicas = res("kubernetes:apps/v1:Deployment", "u", { metadata: { name: "u" }, spec: { replicas: UNKNOWN } });
+            assert.strictEqual(workloadPods(new StackGraph([unknownReplicas]), 2), 0);
+            const unknownType = res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: UNKNOWN, scalingConfig: { maxSize: 1 } });
+            assert.deepStrictEqual(runStackPolicy(policy, [unknownType, ...app("a", 500)], config), []);
+        });
     });
 });

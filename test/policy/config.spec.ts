@@ -37,8 +37,16 @@ describe("policy pack config", () => {
         doc["monthly-budget"].region = "eu-central-1";
         assert.deepStrictEqual(validatePolicyPackConfig(policies, doc), [
             'Policy "environment-tag": environment is required',
-            'Policy "monthly-budget": region must be one of "us-east-1", "us-east-2", got "eu-central-1"',
+            'Policy "monthly-budget": region must be one of "us-east-1", "us-east-2", "us-west-2", got "eu-central-1"',
         ]);
+    });
+
+    it("allows only instance types of the instance catalogue, so the pack cannot allow a type the program cannot size", () => {
+        const doc = packConfig("prod");
+        doc["node-capacity"].allowedInstanceTypes = ["m6a.large", "m5.large"];
+        const problems = validatePolicyPackConfig(policies, doc);
+        assert.strictEqual(problems.length, 1);
+        assert.match(problems[0], /^Policy "node-capacity": allowedInstanceTypes\[1\] must be one of "t3\.medium", .*"r7g\.4xlarge", got "m5\.large"/);
     });
 
     it("accepts an enforcement level override without properties", () => {

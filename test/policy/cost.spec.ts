@@ -35,7 +35,7 @@ describe("cost model", () => {
     });
 
     it("rounds Firehose records up to 5 KB and counts raw bytes for S3", () => {
-        const u = monthlyUsage({ devices: 1, messagesPerDevicePerMinute: 1, averageMessageBytes: 1024, peakFactor: 1 }, 730);
+        const u = monthlyUsage({ devices: 1, messagesPerDevicePerMinute: 1, averageMessageBytes: 1024, peakFactor: 1, recordsPerKinesisRecord: 1 }, 730);
         assert.strictEqual(u.records, 43800);
         near(u.firehoseIngestGb, (43800 * 5120) / 2 ** 30);
         near(u.rawGb, (43800 * 1024) / 2 ** 30);
@@ -57,7 +57,7 @@ describe("cost model", () => {
 
     it("names an instance type missing from the price table", () => {
         const e = estimateMonthlyCost([res("aws:ec2/instance:Instance", "vm", { instanceType: "x2idn.32xlarge" })], PRICE_TABLE, "us-east-1");
-        assert.deepStrictEqual(e.unpriced.map(p => p.message), ["instance type(s) x2idn.32xlarge of 'vm' are not in the price table"]);
+        assert.deepStrictEqual(e.unpriced.map(p => p.message), ["instance type(s) x2idn.32xlarge of 'vm' are not in the instance catalogue (policy/instances.ts)"]);
     });
 
     it("reports a region missing from the table and a resource pinned to another region", () => {
@@ -154,9 +154,9 @@ describe("cost model", () => {
         const preview = estimateMonthlyCost(platformStack({ ...PROD_SHAPE, realPreview: "first" }), PRICE_TABLE, "us-east-1");
         near(preview.worstCase.totalUsd, mocks.worstCase.totalUsd);
         near(preview.expected.totalUsd, mocks.expected.totalUsd);
-        assert.deepStrictEqual(preview.expected.lines.filter(l => /m6i|control plane/.test(l.item)).map(l => [l.type, l.item]), [
+        assert.deepStrictEqual(preview.expected.lines.filter(l => /m6a|control plane/.test(l.item)).map(l => [l.type, l.item]), [
             ["aws:eks/cluster:Cluster", "EKS control plane (standard support)"],
-            ["aws:eks/nodeGroup:NodeGroup", "m6i.large x 3 (max 6)"],
+            ["aws:eks/nodeGroup:NodeGroup", "m6a.large x 3 (max 6)"],
         ]);
         assert.deepStrictEqual(preview.unpriced, []);
     });
@@ -182,8 +182,8 @@ describe("cost model", () => {
     it("estimates the prod- and staging-shaped stacks within their budgets", () => {
         const prod = estimateMonthlyCost(platformStack(PROD_SHAPE), PRICE_TABLE, "us-east-1");
         const staging = estimateMonthlyCost(platformStack(STAGING_SHAPE), PRICE_TABLE, "us-east-2");
-        near(prod.expected.totalUsd, 923.38);
-        near(prod.worstCase.totalUsd, 1603.47);
+        near(prod.expected.totalUsd, 902.36);
+        near(prod.worstCase.totalUsd, 1561.42);
         near(staging.expected.totalUsd, 289.81);
         near(staging.worstCase.totalUsd, 377.44);
         assert.ok(prod.worstCase.totalUsd <= (policyConfig("prod", "monthly-budget").monthlyBudgetUsd as number));
@@ -206,14 +206,14 @@ describe("monthly-budget policy", () => {
             `Cost estimate incomplete: 'net-${k}-${i}' is in region us-east-1, but the policy config prices region us-east-2.`)));
         const v = vs[vs.length - 1];
         assert.strictEqual(v.urn, undefined);
-        assert.match(v.message, /^Worst-case monthly cost \$1603\.47 exceeds the budget of \$600\.00 \(expected \$923\.38; us-east-2 list prices 2025\.06\.1 as of 2025-06-01\)\. Top worst-case lines: data-delivery: Firehose ingest 12531 GB \(5 KB rounding\) \$726\.81; cluster-nodes: m6i\.large x 3 \(max 6\) \$420\.48; /);
-        assert.match(v.message, /Total \$1603\.47\.$/);
+        assert.match(v.message, /^Worst-case monthly cost \$1561\.42 exceeds the budget of \$600\.00 \(expected \$902\.36; us-east-2 list prices 2025\.06\.2 as of 2025-06-01\)\. Top worst-case lines: data-delivery: Firehose ingest 12531 GB \(5 KB rounding\) \$726\.81; cluster-nodes: m6a\.large x 3 \(max 6\) \$378\.43; /);
+        assert.match(v.message, /Total \$1561\.42\.$/);
     });
 
     it("names the lines priced at a bound in the violation", () => {
         const vs = runStackPolicy(policy, [res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], { region: "us-east-1", monthlyBudgetUsd: 100 });
         assert.deepStrictEqual(messages(vs), [
-            "Worst-case monthly cost $438.00 exceeds the budget of $100.00 (expected $73.00; us-east-1 list prices 2025.06.1 as of 2025-06-01). " +
+            `Worst-case monthly cost $438.00 exceeds the budget of $100.00 (expected $73.00; us-east-1 list prices ${PRICE_TABLE.version} as of ${PRICE_TABLE.asOf}). ` +
             "Top worst-case lines: c: EKS control plane (standard; worst case extended support) $438.00. Total $438.00. " +
             "Bounded (unknown during preview): c: EKS control plane (standard; worst case extended support) $438.00 " +
             "(Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate).",

@@ -155,6 +155,22 @@ describe("eks-node-group-baseline", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.subnetIds = ["subnet-private-0"]; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack)), ["Node group 'cluster-nodes' spans 1 availability zone(s) (us-east-1a); it needs subnets in at least 2."]);
     });
+    it("fails a Graviton instance type on an x86 AMI type, under mocks and in a real preview", () => {
+        const arm = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["m7g.large"]; });
+        assert.deepStrictEqual(messages(runStackPolicy(policy, arm)), [
+            "Node group 'cluster-nodes' runs AMI type AL2023_x86_64_STANDARD (x86_64) on instance type(s) m7g.large of the other architecture; its nodes would not boot. Use the AMI type of the instance types' architecture.",
+        ]);
+        const fixed = patched(arm, MNG, "cluster-nodes", p => { p.amiType = "AL2023_ARM_64_STANDARD"; });
+        assert.deepStrictEqual(runStackPolicy(policy, fixed), []);
+        const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: "first" }), "aws:eks/nodeGroup:NodeGroup", "cluster-nodes", p => { p.amiType = "AL2023_ARM_64_STANDARD"; });
+        assert.match(messages(runStackPolicy(policy, preview))[0], /runs AMI type AL2023_ARM_64_STANDARD \(arm64\) on instance type\(s\) m6a\.large of the other architecture/);
+    });
+    it("leaves an unknown or custom AMI type alone", () => {
+        const unknown = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["m7g.large"]; p.amiType = UNKNOWN; });
+        assert.deepStrictEqual(runStackPolicy(policy, unknown), []);
+        const custom = patched(unknown, MNG, "cluster-nodes", p => { p.amiType = "CUSTOM"; });
+        assert.deepStrictEqual(runStackPolicy(policy, custom), []);
+    });
     it("fails SSH remote access", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.remoteAccess = { ec2SshKey: "ops" }; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack)), ["Node group 'cluster-nodes' enables remoteAccess (SSH); use SSM Session Manager instead."]);

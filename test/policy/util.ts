@@ -120,7 +120,7 @@ export interface StackShape {
     realPreview?: "first" | "update";
 }
 
-export const PROD_SHAPE: StackShape = { env: "prod", instanceType: "m6i.large", nodes: { min: 3, desired: 3, max: 6 }, natGateways: 3, shards: 4, devices: 10000 };
+export const PROD_SHAPE: StackShape = { env: "prod", instanceType: "m6a.large", nodes: { min: 3, desired: 3, max: 6 }, natGateways: 3, shards: 4, devices: 10000 };
 export const STAGING_SHAPE: StackShape = { env: "staging", instanceType: "t3.large", nodes: { min: 2, desired: 2, max: 3 }, natGateways: 1, shards: 1, devices: 500 };
 
 /** A resource set shaped like the program's stacks (components as under mocks, ids as mocks return them). */
@@ -168,7 +168,7 @@ export function platformStack(s: StackShape): StackResource[] {
             corednsAddonOptions: { enabled: false }, kubeProxyAddonOptions: { enabled: true }, tags,
         }, cluster));
         nodeGroupComponent = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {
-            subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], capacityType: "ON_DEMAND",
+            subnetIds: privateSubnets.map(p => p.props.id), instanceTypes: [s.instanceType], amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND",
             scalingConfig, launchTemplate: { id: "lt-nodes", version: "1" }, tags,
         }, cluster, { dependencies: [eksComponent.urn] }));
     } else {
@@ -249,7 +249,7 @@ export function platformStack(s: StackShape): StackResource[] {
         nodeGroupComponent = add(res("eks:index:ManagedNodeGroup", "cluster-nodes", {}, cluster, { dependencies: [eksComponent.urn] }));
         add(res("aws:eks/nodeGroup:NodeGroup", "cluster-nodes", {
             clusterName: known(clusterName), nodeRoleArn: known("arn:aws:iam::123456789012:role/cluster-node"), subnetIds: privateSubnets.map(p => p.props.id),
-            instanceTypes: [s.instanceType], capacityType: "ON_DEMAND", scalingConfig,
+            instanceTypes: [s.instanceType], amiType: "AL2023_x86_64_STANDARD", capacityType: "ON_DEMAND", scalingConfig,
             launchTemplate: { id: launchTemplate.props.id, version: known("1") }, labels: { "iot.platform/pool": "general" }, tags,
         }, nodeGroupComponent, {
             propertyDependencies: { clusterName: [eksComponent.urn], subnetIds: privateSubnets.map(p => p.urn), launchTemplate: [launchTemplate.urn] },

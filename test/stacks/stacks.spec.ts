@@ -69,7 +69,7 @@ describe("prod and staging differ only through their config", () => {
         assert.match(nodes.instanceTypes[0], /\.large$/);
         assert.equal(nodes.scalingConfig.maxSize, 6);
         assert.equal(ofType(prod.resources, "aws:ec2/natGateway:NatGateway").length, 3);
-        assert.deepEqual(prod.outputs.nodeGroup, { instanceType: "m6i.large", min: 3, desired: 3, max: 6, diskSizeGb: 50 });
+        assert.deepEqual(prod.outputs.nodeGroup, { instanceType: "m6a.large", min: 3, desired: 3, max: 6, diskSizeGb: 50 });
     });
 
     it("staging: two t3.large nodes up to 3, one NAT gateway, its own region", async () => {

@@ -1,4 +1,5 @@
 /** Renders a check result as text for a terminal, Markdown for a pull request, JSON, or Mermaid. */
+import { BaselineComparison } from "../../policy/baseline";
 import { CostEstimate, CostLine } from "../../policy/cost";
 import { EnforcementLevel } from "../policy/analyzer";
 
@@ -27,7 +28,11 @@ export interface CheckResult {
         readonly region: string;
         readonly budgetUsd: number;
         readonly estimate: CostEstimate;
+        /** The stack's compute cost against the stack file's `costBaseline`, when it declares one. */
+        readonly baseline?: BaselineComparison;
     };
+    /** The stack configuration's warnings (full keys), e.g. image architectures unknown on arm64 nodes. */
+    readonly configWarnings: readonly string[];
     readonly violations: readonly CheckViolation[];
     /** Mermaid flowchart of the components, their key resources and the data flow. */
     readonly diagram: string;
@@ -38,6 +43,13 @@ export function mandatoryCount(result: CheckResult): number {
 }
 
 const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const percent = (n: number) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${Math.abs(n).toFixed(1)}%`;
+
+/** One line: the stack's compute cost against the baseline, expected and worst case. */
+export function baselineSummary(b: BaselineComparison): string {
+    return `compute (nodes + EKS control plane) ${usd(b.compute.expectedUsd)} expected (${percent(b.differencePercent.expected)}), ` +
+        `${usd(b.compute.worstCaseUsd)} worst case (${percent(b.differencePercent.worstCase)}) against ${usd(b.baseline.totalUsd)} for ${b.description}`;
+}
 
 /** Lines of both estimates merged by resource and item, largest worst case first. */
 export function costRows(estimate: CostEstimate): { label: string; expected: number; worstCase: number }[] {
@@ -79,7 +91,16 @@ export function renderText(result: CheckResult, topCostLines = 10): string {
     out.push(`  ${"budget".padEnd(width)}  ${"".padStart(12)}  ${usd(budgetUsd).padStart(12)}  ${estimate.worstCase.totalUsd <= budgetUsd ? "within budget" : "OVER BUDGET"}`);
     estimate.worstCase.lines.filter((l) => l.bound !== undefined).forEach((l) => out.push(`  bounded: ${l.name}: ${l.item} (${l.bound})`));
     estimate.unpriced.forEach((p) => out.push(`  unpriced: ${p.message}`));
+    if (result.cost.baseline) {
+        out.push(`  baseline: ${baselineSummary(result.cost.baseline)}`);
+        result.cost.baseline.baseline.lines.forEach((l) => out.push(`    ${l.item}  ${usd(l.monthlyUsd)}`));
+    }
     out.push("");
+    if (result.configWarnings.length > 0) {
+        out.push(`config warnings: ${result.configWarnings.length}`);
+        result.configWarnings.forEach((w) => out.push(`  ${w}`));
+        out.push("");
+    }
     for (const level of ["mandatory", "advisory"] as const) {
         const found = result.violations.filter((v) => v.enforcementLevel === level);
         out.push(`${level} violations: ${found.length}`);
@@ -99,7 +120,17 @@ export function renderMarkdown(result: CheckResult): string {
     out.push(`| | expected | worst case | budget |`);
     out.push(`| --- | ---: | ---: | ---: |`);
     out.push(`| monthly cost (${region}) | ${usd(estimate.expected.totalUsd)} | ${usd(estimate.worstCase.totalUsd)} | ${usd(budgetUsd)} |`);
+    const baseline = result.cost.baseline;
+    if (baseline) {
+        out.push(`| compute (nodes + EKS control plane) | ${usd(baseline.compute.expectedUsd)} (${percent(baseline.differencePercent.expected)}) | ` +
+            `${usd(baseline.compute.worstCaseUsd)} (${percent(baseline.differencePercent.worstCase)}) | baseline ${usd(baseline.baseline.totalUsd)}: ${baseline.description.replace(/\|/g, "\\|")} |`);
+    }
     out.push("");
+    if (result.configWarnings.length > 0) {
+        out.push(`Config warnings:`);
+        result.configWarnings.forEach((w) => out.push(`- ${w}`));
+        out.push("");
+    }
     out.push(`<details><summary>${result.resources.length} resources, top cost lines</summary>`);
     out.push("");
     out.push(`| cost line | expected | worst case |`);
@@ -130,7 +161,9 @@ export function renderJson(result: CheckResult, withDiagram = false): string {
             expected: result.cost.estimate.expected,
             worstCase: result.cost.estimate.worstCase,
             unpriced: result.cost.estimate.unpriced,
+            ...(result.cost.baseline ? { baseline: result.cost.baseline } : {}),
         },
+        configWarnings: result.configWarnings,
         violations: result.violations,
         summary: {
             mandatory: mandatoryCount(result),

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { compareWithBaseline } from "../../policy/baseline";
 import { estimateMonthlyCost } from "../../policy/cost";
 import { PRICE_TABLE } from "../../policy/pricing";
 import { ConfigError } from "../../stacks/config";
@@ -94,6 +95,7 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
 
         const budget = policyConfig["monthly-budget"]?.properties as { region?: string; monthlyBudgetUsd?: number } | undefined;
         const region = budget?.region ?? run.config.region;
+        const estimate = estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region);
         return {
             stack: options.stack,
             environment,
@@ -104,8 +106,10 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
             cost: {
                 region,
                 budgetUsd: budget?.monthlyBudgetUsd ?? NaN,
-                estimate: estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region),
+                estimate,
+                baseline: run.config.costBaseline && compareWithBaseline(estimate, run.config.costBaseline, PRICE_TABLE, region),
             },
+            configWarnings: run.config.warnings,
             violations,
             diagram: mermaidDiagram(resources),
         };
