@@ -87,10 +87,11 @@ export const FREE_TYPES: readonly string[] = [
 /**
  * Prefixes of free types: IAM; providers; Kubernetes objects and Helm releases (they run on nodes
  * priced already); this program's own component resources (their children are priced); random;
+ * PagerDuty objects (billed per PagerDuty user, outside the AWS bill);
  * @pulumi/eks types other than the cluster and node groups priced above (components whose children
  * are priced, and internal helpers such as its VpcCni resource, which have no charge).
  */
-export const FREE_TYPE_PREFIXES: readonly string[] = ["aws:iam/", "pulumi:providers:", "kubernetes:", "iot:", "random:", "eks:index:"];
+export const FREE_TYPE_PREFIXES: readonly string[] = ["aws:iam/", "pulumi:providers:", "kubernetes:", "iot:", "random:", "eks:index:", "pagerduty:"];
 
 export function isFreeType(type: string): boolean {
     return FREE_TYPES.includes(type) || FREE_TYPE_PREFIXES.some(p => type.startsWith(p));
@@ -317,6 +318,27 @@ function priceFirehose(r: StackResource, c: Pricer): void {
         u.rawGb * c.prices.s3StandardGbMonth, u.rawGb * pf * c.prices.s3StandardGbMonth);
 }
 
+/** Annotation in which a scheduled job declares the AWS requests it makes a month (the data-path canary does). */
+export const MONTHLY_USAGE_ANNOTATION = "iot.platform/monthly-usage";
+
+/**
+ * A CronJob runs on nodes priced already; what it costs on its own is the AWS usage it declares:
+ * Kinesis records (one PUT payload unit each), Firehose records (5 KB each) and S3 LIST and GET requests.
+ */
+function priceDeclaredUsage(r: StackResource, c: Pricer): void {
+    const text = at(r.props, "metadata", "annotations", MONTHLY_USAGE_ANNOTATION);
+    if (text === undefined) {
+        return;
+    }
+    const usage = typeof text === "string" ? JSON.parse(text) as Record<string, number> : {};
+    const p = c.prices;
+    const usd = (usage.kinesisRecords ?? 0) / 1e6 * p.kinesis.putPayloadUnitsPerMillion
+        + (usage.firehoseRecords ?? 0) * 5 * 1024 / GIB * p.firehoseIngestPerGb
+        + (usage.s3ListRequests ?? 0) / 1000 * p.s3RequestsPerThousand.list
+        + (usage.s3GetRequests ?? 0) / 1000 * p.s3RequestsPerThousand.get;
+    c.line(r, `declared usage (${Object.entries(usage).map(([k, v]) => `${k} ${v}`).join(", ")})`, usd);
+}
+
 function priceResource(r: StackResource, c: Pricer): void {
     const h = c.table.hoursPerMonth;
     const p = c.prices;
@@ -391,6 +413,9 @@ function priceResource(r: StackResource, c: Pricer): void {
             return;
         case "aws:secretsmanager/secret:Secret":
             c.line(r, "Secrets Manager secret", p.secretsManagerSecretMonth);
+            return;
+        case "kubernetes:batch/v1:CronJob":
+            priceDeclaredUsage(r, c);
             return;
     }
     if (!isFreeType(r.type)) {

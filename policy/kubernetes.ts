@@ -174,9 +174,13 @@ export function workloadResourcesPolicy(): ResourceValidationPolicy {
         "Every container and init container requests CPU and memory and sets a memory limit.", resourceProblems);
 }
 
+/** Pods that run to completion: no Service routes to them, so readiness means nothing, and a hung run is ended by the Job's activeDeadlineSeconds. */
+export const BATCH_TYPES = ["kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob"];
+
 export function workloadProbesPolicy(): ResourceValidationPolicy {
     return workloadCheck("k8s-workload-probes",
-        "Every container has liveness and readiness probes, and they are not identical.", probeProblems);
+        "Every container of a long-running workload has liveness and readiness probes, and they are not identical (Jobs and CronJobs run to completion and are not checked).",
+        probeProblems, "mandatory", WORKLOAD_TYPES.filter(t => !BATCH_TYPES.includes(t)));
 }
 
 export function imagePinnedPolicy(): ResourceValidationPolicy {
@@ -237,7 +241,7 @@ export function grafanaPasswordProblem(values: unknown): string | undefined {
         return undefined;
     }
     if (password === undefined || password === "" || password === DEFAULT_GRAFANA_PASSWORD) {
-        return `grafana.adminPassword is ${password === undefined || password === "" ? "not set (chart default \"prom-operator\")" : "the chart default \"prom-operator\""}; set grafana.admin.existingSecret`;
+        return `grafana.adminPassword is ${password === undefined || password === "" ? "not set (the chart then makes one up in a Secret of its own; older releases defaulted to \"prom-operator\")" : "the old chart default \"prom-operator\""}; set grafana.admin.existingSecret`;
     }
     return undefined;
 }
@@ -250,7 +254,9 @@ export function grafanaPasswordPolicy(): ResourceValidationPolicy {
         types: ["kubernetes:helm.sh/v3:Release"],
         check: (r, report) => {
             const chart = at(r.props, "chart");
-            if (typeof chart !== "string" || !/(^|\/)kube-prometheus-stack$/u.test(chart)) {
+            // A repository chart name (`kube-prometheus-stack`, `<repo>/kube-prometheus-stack`) or a
+            // vendored archive or directory (`./charts/kube-prometheus-stack-88.5.3.tgz`).
+            if (typeof chart !== "string" || !/(^|\/)kube-prometheus-stack(-\d+\.\d+\.\d+[\w.+-]*\.tgz)?\/?$/u.test(chart)) {
                 return;
             }
             const problem = grafanaPasswordProblem(at(r.props, "values"));

@@ -38,6 +38,8 @@ export interface RegionPrices {
     /** Firehose ingestion, per GB, records rounded up to 5 KB (Direct PUT and Kinesis source). */
     firehoseIngestPerGb: number;
     s3StandardGbMonth: number;
+    /** S3 Standard requests, per 1,000: LIST (priced like PUT) and GET. */
+    s3RequestsPerThousand: { list: number; get: number };
     kmsKeyMonth: number;
     cloudwatchAlarmMonth: number;
     cloudwatchLogsIngestPerGb: number;
@@ -75,6 +77,7 @@ const US_SERVICES: Omit<RegionPrices, "ec2InstanceHour"> = {
     },
     firehoseIngestPerGb: 0.029,
     s3StandardGbMonth: 0.023,
+    s3RequestsPerThousand: { list: 0.005, get: 0.0004 },
     kmsKeyMonth: 1.0,
     cloudwatchAlarmMonth: 0.10,
     cloudwatchLogsIngestPerGb: 0.50,

@@ -68,6 +68,7 @@ async function checkPhases(): Promise<void> {
 
 async function main(): Promise<void> {
     timeProcess("npm test", "npm", ["test", "--silent"]);
+    timeProcess("npm run test:charts (Helm renders, both stacks)", "npm", ["run", "--silent", "test:charts"]);
     timeProcess("mock run of prod (whole process)", process.execPath, ["-r", "./tools/register.js", "scripts/mock-run.ts", "prod"]);
     timeProcess("npm run check -- --stack prod (whole process)", "npm", ["run", "--silent", "check", "--", "--stack", "prod"]);
     await checkPhases();

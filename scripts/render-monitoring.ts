@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { canaryWatch } from "../components/canary/manifests";
 import { alertmanagerConfig } from "../components/monitoring/alertmanagerConfig";
 import { dashboardQueries, platformDashboards } from "../components/monitoring/dashboards";
 import { platformRules, RulesFile } from "../components/monitoring/rules";
@@ -38,6 +39,8 @@ export function renderStack(stack: string, projectDir = PROJECT_DIR): RenderedMo
         appNamespaces: config.apps.map((app) => app.namespace),
         nodeGroupMaxSize: config.cluster.nodes.max,
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
+        canary: canaryWatch(config.monitoring.canary),
+        probes: true,
     };
     const queries = platformDashboards(options).flatMap((d) => dashboardQueries(d, options.appNamespaces[0]));
     return {

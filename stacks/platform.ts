@@ -2,10 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAutoscaler } from "../components/addons/ClusterAutoscaler";
 import { MetricsServer } from "../components/addons/MetricsServer";
 import { AppCatalog } from "../components/apps/AppCatalog";
+import { DataPathCanary } from "../components/canary/DataPathCanary";
+import { canaryWatch } from "../components/canary/manifests";
 import { Cluster } from "../components/cluster/Cluster";
-import { DataPipeline } from "../components/data/DataPipeline";
+import { DataPipeline, TELEMETRY_PREFIX } from "../components/data/DataPipeline";
+import { PagerDutyEscalation } from "../components/incident/PagerDutyEscalation";
 import { DataPathAlarms } from "../components/monitoring/DataPathAlarms";
-import { Monitoring } from "../components/monitoring/Monitoring";
+import { MONITORING_NAMESPACE } from "../components/apps/workloadManifests";
+import { BlackboxProbes } from "../components/monitoring/BlackboxProbes";
+import { Monitoring, RELEASE_NAME } from "../components/monitoring/Monitoring";
 import { Network } from "../components/network/Network";
 import { PlatformConfig } from "./config";
 
@@ -23,6 +28,10 @@ export interface Platform {
     readonly metricsServer: MetricsServer;
     readonly clusterAutoscaler: ClusterAutoscaler;
     readonly apps: AppCatalog;
+    readonly canary: DataPathCanary;
+    readonly probes: BlackboxProbes;
+    /** The PagerDuty escalation policy, service and integrations, when the stack sets `pagerdutyToken`. */
+    readonly pagerduty: PagerDutyEscalation | undefined;
 }
 
 /**
@@ -68,6 +77,17 @@ export function createPlatform(config: PlatformConfig): Platform {
         tags: config.tags,
     });
 
+    // With a PagerDuty API token the program owns the escalation policy, the service and its
+    // integrations, and hands their keys (secrets) to Alertmanager and the alarm topic; without one,
+    // the keys set with `pulumi config set --secret` are used as they are.
+    const pagerduty = config.pagerdutyToken === undefined ? undefined : new PagerDutyEscalation(`${prefix}-pagerduty`, {
+        token: pulumi.secret(config.pagerdutyToken),
+        ladder: config.incident.escalation,
+        serviceName: prefix,
+    });
+    const pagerdutyRoutingKey = pagerduty?.eventsRoutingKey ?? asSecret(config.pagerdutyRoutingKey);
+    const pagerdutyCloudwatchKey = pagerduty?.cloudwatchIntegrationKey ?? asSecret(config.pagerdutyCloudwatchKey);
+
     const monitoring = new Monitoring(`${prefix}-monitoring`, {
         provider: cluster.provider,
         // The app rules and dashboards watch exactly the namespaces of the catalog.
@@ -76,7 +96,9 @@ export function createPlatform(config: PlatformConfig): Platform {
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
         prometheus: config.monitoring.prometheus,
         alertmanager: config.monitoring.alertmanager,
-        receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey: asSecret(config.pagerdutyRoutingKey) },
+        canary: canaryWatch(config.monitoring.canary),
+        probes: true,
+        receivers: { slackWebhookUrl: asSecret(config.slackWebhookUrl), pagerdutyRoutingKey },
     }, { dependsOn: [cluster] });
 
     const alarms = new DataPathAlarms(`${prefix}-data-alarms`, {
@@ -87,7 +109,7 @@ export function createPlatform(config: PlatformConfig): Platform {
         bufferingIntervalSeconds: data.bufferingIntervalSeconds,
         runbookBaseUrl: config.monitoring.runbookBaseUrl,
         emails: config.monitoring.alarms.emails,
-        pagerdutyCloudwatchKey: asSecret(config.pagerdutyCloudwatchKey),
+        pagerdutyCloudwatchKey,
         tags: config.tags,
     });
 
@@ -104,6 +126,25 @@ export function createPlatform(config: PlatformConfig): Platform {
         maxNodes: cluster.nodes.max,
     }, { dependsOn: [cluster] });
 
+    // After the monitoring stack, whose kube-state-metrics reports the CronJob's runs to the canary rule.
+    const canary = new DataPathCanary(`${prefix}-canary`, {
+        provider: cluster.provider,
+        irsa: cluster,
+        timing: {
+            intervalMinutes: config.monitoring.canary.intervalMinutes,
+            marginMinutes: config.monitoring.canary.marginMinutes,
+            bufferingIntervalSeconds: data.bufferingIntervalSeconds,
+        },
+        environment: config.environment,
+        region: config.region,
+        streamName: data.streamName,
+        streamArn: data.streamArn,
+        bucketName: data.bucketName,
+        bucketArn: data.bucketArn,
+        keyArn: data.keyArn,
+        prefix: TELEMETRY_PREFIX,
+    }, { dependsOn: [monitoring] });
+
     const streamEnv = { TELEMETRY_STREAM_NAME: data.streamName };
     // After the monitoring stack: it installs the ServiceMonitor CRD the apps' monitors need.
     const apps = new AppCatalog(`${prefix}-apps`, {
@@ -119,7 +160,17 @@ export function createPlatform(config: PlatformConfig): Platform {
         region: config.region,
     }, { dependsOn: [monitoring] });
 
-    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps };
+    // After the apps, whose load balancers' names the listener probes need; the Probe kind comes with the monitoring stack.
+    const probes = new BlackboxProbes(`${prefix}-probes`, {
+        provider: cluster.provider,
+        apps: config.apps,
+        vpcCidr: config.network.cidr,
+        loadBalancerHostnames: apps.loadBalancerHostnames,
+        monitoringNamespace: MONITORING_NAMESPACE,
+        releaseLabels: { release: RELEASE_NAME },
+    }, { dependsOn: [monitoring] });
+
+    return { network, cluster, data, monitoring, alarms, metricsServer, clusterAutoscaler, apps, canary, probes, pagerduty };
 }
 
 /** What `pulumi stack output` shows. */

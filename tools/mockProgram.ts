@@ -8,7 +8,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { createPlatform, Platform, platformOutputs } from "../stacks/platform";
 import { parsePlatformConfig, PlatformConfig, PROJECT } from "../stacks/config";
-import { mockResourceState } from "./mockState";
+import { mockCallResult, mockResourceState } from "./mockState";
 
 export interface RecordedResource {
     readonly type: string;
@@ -24,6 +24,8 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** URNs the engine is told to create first (a component in dependsOn expands to its children). */
     readonly dependencies: readonly string[];
+    /** Outputs the engine is told to store as secrets although the provider does not mark them. */
+    readonly additionalSecretOutputs: readonly string[];
 }
 
 export interface ProgramRun {
@@ -59,7 +61,7 @@ export async function recordProgram(build: () => void, options: { stack?: string
     const region = options.region ?? "us-east-1";
     await pulumi.runtime.setMocks({
         newResource: (args) => mockResourceState(args.type, args.name, args.inputs, region),
-        call: (args) => args.inputs,
+        call: (args) => mockCallResult(args.token, args.inputs),
     }, PROJECT, options.stack ?? "test", true);
     recordRegistrations(resources);
     build();
@@ -108,6 +110,7 @@ function recordRegistrations(into: RecordedResource[]): void {
             outputs: {},
             custom: req.getCustom(),
             dependencies: req.getDependenciesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
         return register(req, callback);
     };

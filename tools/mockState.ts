@@ -59,15 +59,32 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
         case "aws:cloudwatch/metricAlarm:MetricAlarm": return withId(physical, { name: physical, arn: arn("cloudwatch", `alarm:${physical}`) });
         case "eks:index:Cluster": return withId(physical, eksClusterOutputs(physical, region));
         case "random:index/randomPassword:RandomPassword": return withId(physical, { result: `mock-password-${hex(name, 24)}` });
+        // PagerDuty ids are 7 uppercase characters; an integration's key is 32 hex characters the API generates.
+        case "pagerduty:index/serviceIntegration:ServiceIntegration": return withId(`P${hex(name, 6).toUpperCase()}`, { integrationKey: hex(`key/${name}`, 32) });
         default:
             if (type.startsWith("kubernetes:")) {
                 const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
                 const objectName = metadata.name ?? physical;
+                // The legacy AWS controller names an NLB a<32 hex>-<hex>.elb.<region>.amazonaws.com and reports it as the Service's ingress.
+                const status = type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer"
+                    ? { status: { loadBalancer: { ingress: [{ hostname: `a${hex(`nlb/${name}`, 31)}-${hex(`nlb-id/${name}`, 16)}.elb.${region}.amazonaws.com` }] } } }
+                    : {};
                 return withId(metadata.namespace ? `${metadata.namespace}/${objectName}` : objectName, {
                     metadata: { ...metadata, name: objectName },
+                    ...status,
                 });
             }
             return withId(`${physical}-id`, { arn: arn(type.split(":")[1]?.split("/")[0] ?? "unknown", physical) });
+    }
+}
+
+/** Results of provider functions (invokes) the program calls; other calls echo their inputs. */
+export function mockCallResult(token: string, inputs: Record<string, any>): Record<string, unknown> {
+    switch (token) {
+        case "pagerduty:index/getVendor:getVendor":
+            return { id: `P${hex(`vendor/${inputs.name}`, 6).toUpperCase()}`, name: inputs.name, type: "generic_events_api_inbound_integration" };
+        default:
+            return inputs;
     }
 }
 

@@ -1,19 +1,23 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { chartArchive, VendoredChart } from "../charts";
 import { Cluster } from "../cluster/Cluster";
 import { clusterAutoscalerPolicy } from "./autoscalerPolicy";
 
-/** Pinned chart; the chart is fetched from the repository at deploy time. */
-export const CLUSTER_AUTOSCALER_CHART = { chart: "cluster-autoscaler", version: "9.53.0", repo: "https://kubernetes.github.io/autoscaler" } as const;
+/** The vendored chart (charts/charts.lock.json); its default image is v1.35.0, replaced below. */
+export const CLUSTER_AUTOSCALER_CHART: VendoredChart = { name: "cluster-autoscaler", version: "9.59.0" };
 
 /**
  * The autoscaler simulates the scheduler of its own Kubernetes minor, so its image follows the
- * cluster's version rather than the chart's default.
+ * cluster's version rather than the chart's default. Upstream recommends the latest patch release of
+ * the cluster's minor (kubernetes/autoscaler cluster-autoscaler/README.md, "Releases"); these are the
+ * tags cluster-autoscaler-1.33.6, -1.34.5 and -1.35.2 (2026-07-22). Chart 9.59.0 lists 1.34.x as
+ * supported from chart 9.51.0 and passes no flag a 1.33 or 1.34 autoscaler lacks.
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
-    "1.33": "v1.33.0",
-    "1.34": "v1.34.2",
-    "1.35": "v1.35.0",
+    "1.33": "v1.33.6",
+    "1.34": "v1.34.5",
+    "1.35": "v1.35.2",
 };
 
 const NAMESPACE = "kube-system";
@@ -61,9 +65,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
         const release = new k8s.helm.v3.Release(`${name}-release`, {
             name: "cluster-autoscaler",
-            chart: CLUSTER_AUTOSCALER_CHART.chart,
-            version: CLUSTER_AUTOSCALER_CHART.version,
-            repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
+            chart: chartArchive(CLUSTER_AUTOSCALER_CHART),
             namespace: NAMESPACE,
             values: clusterAutoscalerValues(args, imageTag, role.arn),
         }, { parent: this, provider: args.provider });

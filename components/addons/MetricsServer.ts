@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { chartArchive, VendoredChart } from "../charts";
 
-/** Pinned chart (app v0.8.0, supports Kubernetes 1.31+); fetched from the repository at deploy time. */
-export const METRICS_SERVER_CHART = { chart: "metrics-server", version: "3.13.0", repo: "https://kubernetes-sigs.github.io/metrics-server/" } as const;
+/** The vendored chart (charts/charts.lock.json), app v0.8.1. */
+export const METRICS_SERVER_CHART: VendoredChart = { name: "metrics-server", version: "3.13.1" };
 
 /** metrics-server: the resource metrics API the HorizontalPodAutoscalers read CPU and memory from. */
 export interface MetricsServerArgs {
@@ -24,9 +25,7 @@ export class MetricsServer extends pulumi.ComponentResource {
 
         const release = new k8s.helm.v3.Release(`${name}-release`, {
             name: "metrics-server",
-            chart: METRICS_SERVER_CHART.chart,
-            version: METRICS_SERVER_CHART.version,
-            repositoryOpts: { repo: METRICS_SERVER_CHART.repo },
+            chart: chartArchive(METRICS_SERVER_CHART),
             namespace: "kube-system",
             values: metricsServerValues(replicas),
         }, { parent: this, provider: args.provider });

@@ -20,6 +20,8 @@ export class AppCatalog extends pulumi.ComponentResource {
     public readonly apps: Readonly<Record<string, NamespacedApp>>;
     /** Namespace by app name. */
     public readonly namespaces: Readonly<Record<string, string>>;
+    /** Load balancer DNS name by app name, for the apps behind one. */
+    public readonly loadBalancerHostnames: Readonly<Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: AppCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iot:apps:AppCatalog", name, {}, opts);
@@ -54,6 +56,8 @@ export class AppCatalog extends pulumi.ComponentResource {
             }, { parent: this });
         }
         this.apps = apps;
+        this.loadBalancerHostnames = Object.fromEntries(Object.entries(apps)
+            .flatMap(([appName, app]) => (app.loadBalancerHostname === undefined ? [] : [[appName, app.loadBalancerHostname] as const])));
         this.namespaces = Object.fromEntries(resolved.map((app) => [app.name, app.namespace]));
         this.registerOutputs({ namespaces: this.namespaces });
     }

@@ -63,6 +63,8 @@ export class NamespacedApp extends pulumi.ComponentResource {
     public readonly serviceName: string;
     /** The IRSA role, when the app declares data access. */
     public readonly role: aws.iam.Role | undefined;
+    /** DNS name of the app's load balancer (the Service's status, once the NLB exists); undefined for a cluster app. */
+    public readonly loadBalancerHostname: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: NamespacedAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("iot:apps:NamespacedApp", name, {}, opts);
@@ -97,7 +99,16 @@ export class NamespacedApp extends pulumi.ComponentResource {
         // status yet, the API server rejects pods ("status unknown for quota") and the rollout stalls
         // in ReplicaSet backoff. After the service account, so the IRSA webhook sees its annotation.
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentManifest(app, namespace, env), { ...child, dependsOn: [guarded, serviceAccount] });
-        new k8s.core.v1.Service(`${name}-service`, serviceManifest(app, namespace), child);
+        const service = new k8s.core.v1.Service(`${name}-service`, serviceManifest(app, namespace), child);
+        // The provider waits for a LoadBalancer Service's ingress address before it reports it created.
+        this.loadBalancerHostname = app.exposure === "cluster" ? undefined : service.status.apply((status) => {
+            const ingress = status?.loadBalancer?.ingress?.[0];
+            const address = ingress?.hostname ?? ingress?.ip;
+            if (!address) {
+                throw new Error(`app ${app.name}: the load balancer of Service ${app.namespace}/${app.name} has no address yet`);
+            }
+            return address;
+        });
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, horizontalPodAutoscalerManifest(app, namespace), { ...child, dependsOn: [deployment] });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, podDisruptionBudgetManifest(app, namespace), child);
         new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, serviceMonitorManifest(app, namespace), child);

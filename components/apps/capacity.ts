@@ -32,15 +32,16 @@ export const DAEMONSET_PODS_PER_NODE = 4;
  *   metrics-server 2 × 100m/200Mi, cluster-autoscaler 100m/600Mi,
  *   Prometheus 500m/2Gi + config reloader 10m/32Mi, Alertmanager 2 × (50m/128Mi + reloader 10m/32Mi),
  *   Grafana 100m/256Mi + two sidecars (dashboards, datasources) 2 × 50m/96Mi, operator 100m/128Mi,
- *   kube-state-metrics 50m/128Mi.
+ *   kube-state-metrics 50m/128Mi, blackbox exporter 2 × 25m/32Mi, data-path canary run 50m/128Mi.
  * Two Alertmanager replicas, the default; each further one adds 60m/160Mi.
  */
-export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1600, memoryMiB: 4724 };
+export const CLUSTER_SERVICES_RESERVE: Resources = { cpuMillis: 1700, memoryMiB: 4916 };
 /**
  * The same singletons as pods: CoreDNS 2, EBS CSI controller 2, metrics-server 2, cluster-autoscaler 1,
- * Prometheus 1, Alertmanager 2, Grafana 1, operator 1, kube-state-metrics 1.
+ * Prometheus 1, Alertmanager 2, Grafana 1, operator 1, kube-state-metrics 1, blackbox exporter 2,
+ * data-path canary 1.
  */
-export const CLUSTER_SERVICES_PODS = 13;
+export const CLUSTER_SERVICES_PODS = 16;
 
 /** What one node offers to pods other than DaemonSets. */
 export function allocatablePerNode(shape: InstanceShape): Resources {

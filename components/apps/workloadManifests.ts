@@ -11,6 +11,15 @@ import { minAvailableFor, ROLLOUT_SURGE, shutdownFor } from "./sizing";
 /** The label Prometheus (kube-prometheus-stack) selects ServiceMonitors by. */
 export const SERVICE_MONITOR_LABELS: Readonly<Record<string, string>> = { release: "kube-prometheus-stack" };
 export const MONITORING_NAMESPACE = "monitoring";
+/**
+ * The blackbox exporter's pods (components/monitoring/probes.ts): every app admits them on its port,
+ * so the in-cluster probe of its readiness path gets through the app's default deny.
+ */
+export const PROBER = {
+    namespace: "probes",
+    /** The chart's selector labels (`app.kubernetes.io/name`, `instance` = the release, named like the chart so its objects are named `prometheus-blackbox-exporter` too). */
+    podLabels: { "app.kubernetes.io/name": "prometheus-blackbox-exporter", "app.kubernetes.io/instance": "prometheus-blackbox-exporter" },
+} as const;
 /** UID/GID the containers run as; any non-zero id satisfies `runAsNonRoot`. */
 export const APP_USER_ID = 10001;
 /** Port an app's Service listens on without TLS; it forwards to the container's `http` port. */
@@ -284,7 +293,7 @@ export function loadBalancerPolicySources(app: ResolvedApp, vpcCidr: string): st
 }
 
 /**
- * Who may reach the app: Prometheus from the monitoring namespace, the declared callers, and for an
+ * Who may reach the app: Prometheus from the monitoring namespace, the blackbox exporter, the declared callers, and for an
  * app behind a load balancer the networks of `loadBalancerPolicySources`. Kubelet probes come from
  * the pod's own node, which the VPC CNI policy agent always allows.
  */
@@ -303,6 +312,7 @@ export function ingressPolicyManifest(
             policyTypes: ["Ingress"],
             ingress: [
                 { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: MONITORING_NAMESPACE } } }], ports: port },
+                { from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: PROBER.namespace } }, podSelector: { matchLabels: { ...PROBER.podLabels } } }], ports: port },
                 ...callers.map((caller) => ({ from: [peerSelector(caller)], ports: port })),
                 ...(loadBalancerSources.length > 0 ? [{ from: loadBalancerSources.map((cidr) => ({ ipBlock: { cidr } })), ports: port }] : []),
             ],

@@ -6,6 +6,9 @@ import { batchProblem, IngestProfile, MIN_HEADROOM_FACTOR, ingestProfileTags, sh
 export const STREAM_MODES = ["provisioned", "onDemand"] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];
 
+/** Where Firehose writes telemetry in the lake, before the date partitions. */
+export const TELEMETRY_PREFIX = "telemetry/";
+
 /** Key prefix of the lake's server access logs in the access-log bucket. */
 export const LAKE_ACCESS_LOG_PREFIX = "lake/";
 
@@ -241,7 +244,7 @@ export class DataPipeline extends pulumi.ComponentResource {
                 bufferingInterval: bufferingIntervalSeconds,
                 bufferingSize: args.bufferingSizeMb ?? 64,
                 // Hive-style partitions let Athena prune by date instead of scanning the lake.
-                prefix: "telemetry/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
+                prefix: `${TELEMETRY_PREFIX}year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/`,
                 errorOutputPrefix: "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/",
                 cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: deliveryLogStream.name },
             },

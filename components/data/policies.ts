@@ -124,3 +124,28 @@ export function arnAccount(arn: string): string {
     }
     return account;
 }
+
+/**
+ * The data-path canary: put records on this stream, list and read the objects Firehose writes under
+ * `prefix` in the lake, and decrypt them only through S3 (`kms:ViaService`), which decrypts
+ * SSE-KMS objects on the reader's behalf.
+ */
+export function canaryPolicy(streamArn: string, keyArn: string, bucketArn: string, prefix: string, region: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "PutCanary", Effect: "Allow", Action: ["kinesis:PutRecord"], Resource: [streamArn] },
+            // As for the device gateway (producerPolicy): Kinesis server-side encryption asks KMS for a data key with the producer's permissions.
+            { Sid: "EncryptCanary", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [keyArn] },
+            { Sid: "ListDelivered", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+            { Sid: "ReadDelivered", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${prefix}*`] },
+            {
+                Sid: "DecryptDelivered",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: [keyArn],
+                Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+            },
+        ],
+    };
+}

@@ -2,19 +2,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GuardedNamespace } from "../apps/GuardedNamespace";
+import { chartArchive, VendoredChart } from "../charts";
 import { alertmanagerConfig, RECEIVER_SECRET_KEYS } from "./alertmanagerConfig";
 import { platformDashboards } from "./dashboards";
 import { asResourceError } from "./errors";
 import { largestMemoryLimitMiB, MONITORING_CONTAINER_DEFAULTS, monitoringNetworkPolicies, monitoringQuota } from "./namespace";
-import { platformRules } from "./rules";
+import { CanaryWatch, platformRules } from "./rules";
 import { kubePrometheusStackValues } from "./values";
 
-/** The pinned chart; the version is fetched from the repository at deploy time. */
-export const CHART = {
-    name: "kube-prometheus-stack",
-    version: "81.4.5",
-    repo: "https://prometheus-community.github.io/helm-charts",
-} as const;
+/** The vendored chart (charts/charts.lock.json): grafana 12.11.1, kube-state-metrics 8.4.0 and prometheus-node-exporter 4.56.1 inside. */
+export const CHART: VendoredChart = { name: "kube-prometheus-stack", version: "88.5.3" };
 
 /**
  * The Helm release name. Fixed, not auto-named: the chart labels everything it selects
@@ -47,6 +44,10 @@ export interface MonitoringArgs {
         /** Silences and notification log. @default 2 */
         readonly storageGb?: number;
     };
+    /** The data-path canary's CronJob, for the DataPathCanaryMissing rule. @default none */
+    readonly canary?: CanaryWatch;
+    /** Whether the apps are probed by the blackbox exporter, for the probe rules. @default false */
+    readonly probes?: boolean;
     /** @default {} (alerts reach no one; a warning is logged) */
     readonly receivers?: AlertReceivers;
     /** @default "monitoring" */
@@ -120,9 +121,7 @@ export class Monitoring extends pulumi.ComponentResource {
         // a new quota has no status yet are rejected ("status unknown for quota").
         const release = new k8s.helm.v3.Release(`${name}-stack`, {
             name: RELEASE_NAME,
-            chart: CHART.name,
-            version: CHART.version,
-            repositoryOpts: { repo: CHART.repo },
+            chart: chartArchive(CHART),
             namespace,
             createNamespace: false,
             // The CRDs are large; the default 5 minutes is tight on a first install with PVCs binding.

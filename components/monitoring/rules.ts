@@ -12,6 +12,17 @@ export interface RuleOptions {
     readonly nodeGroupMaxSize: number;
     /** Prefix of every runbook_url, ending with a slash. */
     readonly runbookBaseUrl: string;
+    /** The data-path canary's CronJob, watched through kube-state-metrics. @default none (no canary rule) */
+    readonly canary?: CanaryWatch;
+    /** Whether the blackbox exporter probes the apps (components/monitoring/probes.ts). @default false */
+    readonly probes?: boolean;
+}
+
+export interface CanaryWatch {
+    readonly namespace: string;
+    readonly cronJob: string;
+    /** Seconds without a successful run before the alert fires (manifests.ts, missingAfterSeconds). */
+    readonly missingAfterSeconds: number;
 }
 
 export interface AlertingRule {
@@ -53,7 +64,15 @@ export const PROMETHEUS_ALERT_NAMES = [
     "AppAvailabilityBelowPdb",
     "NodeGroupAtMaxSize",
     "PodsPendingCapacityExhausted",
+    "DataPathCanaryMissing",
+    "AppProbeFailing",
+    "AppCertificateExpiringSoon",
 ] as const;
+
+/** Fraction of probes that must succeed over 5 minutes; below it the app counts as down. */
+export const PROBE_SUCCESS_FLOOR = 0.5;
+/** Days before a listener's certificate expires at which the warning fires. */
+export const CERT_EXPIRY_WARNING_DAYS = 21;
 
 export type PrometheusAlertName = (typeof PROMETHEUS_ALERT_NAMES)[number];
 
@@ -153,12 +172,83 @@ export function platformRules(options: RuleOptions): RulesFile {
             `{{ $value }} pods in {{ $labels.namespace }} have been unschedulable for 10 minutes while the node group is at its maximum (${nodeGroupMaxSize} nodes).`),
     ];
 
-    return {
-        groups: [
-            { name: "iot-platform.apps", rules: apps },
-            { name: "iot-platform.capacity", rules: capacity },
-        ],
-    };
+    const groups: RuleGroup[] = [
+        { name: "iot-platform.apps", rules: apps },
+        { name: "iot-platform.capacity", rules: capacity },
+    ];
+    if (options.probes) {
+        groups.push({ name: "iot-platform.probes", rules: probeRules(runbookBaseUrl) });
+    }
+    if (options.canary) {
+        groups.push({ name: "iot-platform.canary", rules: [canaryRule(options.canary, rule)] });
+    }
+    return { groups };
+}
+
+/**
+ * Alerts on the blackbox exporter's results, labelled per target by the Probe objects (app,
+ * app_namespace, exposure, check). `namespace` is set to the app's, so Alertmanager groups and
+ * inhibits per app namespace as for the other app alerts.
+ *
+ * Probe failing: fewer than half of the last 5 minutes' probes succeeded. Not "the last probe
+ * failed": an internal NLB with instance targets preserves the client address, and a connection
+ * from a node to the NLB that lands on that same node times out (AWS: "Troubleshoot your Network
+ * Load Balancer", requests from a target to its own load balancer), so about one listener probe in
+ * <nodes> fails while all is well. Critical for apps behind a load balancer, warning for the others.
+ */
+function probeRules(runbookBaseUrl: string): AlertingRule[] {
+    const byApp = (exposure: string) => [
+        `label_replace(`,
+        `  avg by (app, app_namespace, exposure, check, instance) (avg_over_time(probe_success{check=~"service|listener", exposure=~"${exposure}"}[5m]))`,
+        `  < ${PROBE_SUCCESS_FLOOR},`,
+        `  "namespace", "$1", "app_namespace", "(.*)")`,
+    ].join("\n");
+    const rule = (alert: PrometheusAlertName, severity: Severity, forDuration: string, expr: string, summary: string, description: string): AlertingRule => ({
+        alert, expr, for: forDuration, labels: { severity }, annotations: { summary, description, runbook_url: runbookUrl(runbookBaseUrl, alert) },
+    });
+    const failing = "{{ $labels.app }} ({{ $labels.check }} probe) fails";
+    const failingText = `Fewer than ${PROBE_SUCCESS_FLOOR * 100}% of the probes of {{ $labels.instance }} succeeded over 5 minutes ({{ $value | humanizePercentage }}), for 5 minutes.`;
+    return [
+        rule("AppProbeFailing", SEVERITIES.critical, "5m", byApp("internal|public"), `${failing}: its clients cannot reach it`, failingText),
+        rule("AppProbeFailing", SEVERITIES.warning, "5m", byApp("cluster"), failing, failingText),
+        rule("AppCertificateExpiringSoon", SEVERITIES.warning, "1h",
+            [
+                `label_replace(`,
+                `  min by (app, app_namespace, instance) (probe_ssl_earliest_cert_expiry{check="listener"}) - time()`,
+                `  < ${CERT_EXPIRY_WARNING_DAYS} * 86400,`,
+                `  "namespace", "$1", "app_namespace", "(.*)")`,
+            ].join("\n"),
+            "The TLS certificate of {{ $labels.app }}'s load balancer expires within " + CERT_EXPIRY_WARNING_DAYS + " days",
+            "The certificate served at {{ $labels.instance }} expires in {{ $value | humanizeDuration }}."),
+    ];
+}
+
+/**
+ * The canary CronJob exits non-zero unless a recent canary has reached the lake, so its last
+ * successful run (kube-state-metrics' `kube_cronjob_status_last_successful_time`, absent until the
+ * first success) is the age of the last proof that data arrives. Fires when that proof is too old,
+ * when the CronJob never succeeded that long after its creation, and when the CronJob is gone.
+ */
+function canaryRule(canary: CanaryWatch, rule: (alert: PrometheusAlertName, severity: Severity, forDuration: string, expr: string, summary: string, description: string) => AlertingRule): AlertingRule {
+    if (!NAMESPACE_PATTERN.test(canary.namespace) || !NAMESPACE_PATTERN.test(canary.cronJob)) {
+        throw new Error(`canary namespace and cronJob must be Kubernetes names, got "${canary.namespace}", "${canary.cronJob}"`);
+    }
+    if (!(Number.isInteger(canary.missingAfterSeconds) && canary.missingAfterSeconds > 0)) {
+        throw new Error(`canary.missingAfterSeconds must be a whole number above 0, got ${canary.missingAfterSeconds}`);
+    }
+    const selector = `job="kube-state-metrics", namespace="${canary.namespace}", cronjob="${canary.cronJob}"`;
+    const limit = canary.missingAfterSeconds;
+    const expr = [
+        `time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${selector}}) > ${limit}`,
+        `or`,
+        `(time() - max by (namespace, cronjob) (kube_cronjob_created{${selector}}) > ${limit}`,
+        ` unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${selector}})`,
+        `or`,
+        `absent(kube_cronjob_created{${selector}})`,
+    ].join("\n");
+    return rule("DataPathCanaryMissing", SEVERITIES.critical, "5m", expr,
+        "Canary records are not reaching the data lake",
+        `No run of the data-path canary (${canary.namespace}/${canary.cronJob}) has confirmed delivery to S3 for more than ${limit / 60} minutes: telemetry may be lost or late between Kinesis, Firehose and the lake (or the canary no longer runs).`);
 }
 
 /** Distinct alert names in a rules file, in order of appearance. */

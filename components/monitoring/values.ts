@@ -1,6 +1,7 @@
 /**
  * Values for the kube-prometheus-stack chart. Pure, so tests read exactly what Helm receives.
- * Keys follow the chart's values.yaml at the pinned version (see CHART in Monitoring.ts).
+ * Keys follow the chart's values.yaml at the vendored version (CHART in Monitoring.ts);
+ * `npm run test:charts` renders the archive with them and fails on a path the chart ignores.
  */
 
 export interface ResourceRequests {
@@ -61,7 +62,7 @@ export function retentionSize(storageGb: number): string {
 }
 
 export function kubePrometheusStackValues(o: StackValuesOptions): Record<string, unknown> {
-    // Monitors, pod monitors and rules are selected by the release label in every namespace, so
+    // Monitors, pod monitors, probes and rules are selected by the release label in every namespace, so
     // the applications' ServiceMonitors (labelled `release: <releaseName>`) and this program's
     // PrometheusRules are picked up wherever they live.
     const byRelease = { matchLabels: { release: o.releaseName } };
@@ -92,6 +93,10 @@ export function kubePrometheusStackValues(o: StackValuesOptions): Record<string,
                 podMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelector: byRelease,
                 podMonitorNamespaceSelector: {},
+                // The blackbox exporter's Probe objects (one per app and check), in the probes namespace.
+                probeSelectorNilUsesHelmValues: false,
+                probeSelector: byRelease,
+                probeNamespaceSelector: {},
                 ruleSelectorNilUsesHelmValues: false,
                 ruleSelector: byRelease,
                 ruleNamespaceSelector: {},

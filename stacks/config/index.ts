@@ -9,6 +9,7 @@ import { appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblem
 import { clusterSchema } from "./cluster";
 import { costBaselineProblems, costBaselineSchema } from "./cost";
 import { dataSchema } from "./data";
+import { incidentProblems, incidentSchema } from "./incident";
 import { alertingSecret, monitoringSchema } from "./monitoring";
 import { networkSchema } from "./network";
 import { strictObject } from "./schema";
@@ -28,10 +29,14 @@ const platformSchema = strictObject({
     monitoring: monitoringSchema.prefault({}),
     /** What the environment replaces; the offline check compares the stack's compute cost with it (docs/cost.md). */
     costBaseline: costBaselineSchema.optional(),
+    /** The escalation ladder (docs/incident-response.md); the seed's ladder when left out. */
+    incident: incidentSchema,
     /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
     slackWebhookUrl: alertingSecret,
     pagerdutyRoutingKey: alertingSecret,
     pagerdutyCloudwatchKey: alertingSecret,
+    /** PagerDuty REST API token: opts into the program managing the escalation policy, service and integrations. */
+    pagerdutyToken: alertingSecret,
 });
 
 type PlatformSettings = z.infer<typeof platformSchema>;
@@ -115,6 +120,13 @@ function crossChecks(config: PlatformSettings, region: string): string[] {
     problems.push(...appsCapacityProblems(config.apps, config.cluster.nodes).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...costBaselineProblems(config.costBaseline, region).map((problem) => `${PROJECT}:${problem}`));
     problems.push(...appsArchitectureProblems(config.apps, config.cluster.nodes.instanceType).map((problem) => `${PROJECT}:${problem}`));
+    const pagerdutyManaged = config.pagerdutyToken !== undefined;
+    problems.push(...incidentProblems(config.incident.escalation, pagerdutyManaged).map((problem) => `${PROJECT}:${problem}`));
+    for (const key of ["pagerdutyRoutingKey", "pagerdutyCloudwatchKey"] as const) {
+        if (pagerdutyManaged && config[key] !== undefined) {
+            problems.push(`${PROJECT}:${key}: must not be set together with ${PROJECT}:pagerdutyToken: the program creates the integration and its key; remove it with \`pulumi config rm ${key}\``);
+        }
+    }
     return problems;
 }
 

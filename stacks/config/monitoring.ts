@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CANARY_INTERVALS } from "../../components/canary/manifests";
 import { intBetween, strictObject } from "./schema";
 
 /** Where alerts link to when the stack sets no `monitoring.runbookBaseUrl`. */
@@ -9,7 +10,7 @@ export const DEFAULT_RUNBOOK_BASE_URL = "https://github.com/example-org/iot-plat
  * exactly the credential and nothing else (a secret nested in `monitoring` would make the whole
  * object secret). Each is optional: without them the stack deploys and alerts reach no one.
  */
-export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerdutyRoutingKey", "pagerdutyCloudwatchKey"] as const;
+export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerdutyRoutingKey", "pagerdutyCloudwatchKey", "pagerdutyToken"] as const;
 
 /**
  * Validated loosely on purpose: the loader's messages quote the bad value, and a credential must
@@ -38,6 +39,16 @@ export const monitoringSchema = strictObject({
     alertmanager: strictObject({
         /** Two or more keep alerts flowing while a node drains. */
         replicas: intBetween(1, 5).default(2),
+    }).prefault({}),
+    /** The data-path canary (docs/incident-response.md). */
+    canary: strictObject({
+        /** Minutes between canary records; divides the hour. */
+        intervalMinutes: z
+            .number({ error: `must be one of ${CANARY_INTERVALS.join(", ")}` })
+            .refine((v) => (CANARY_INTERVALS as readonly number[]).includes(v), { error: `must be one of ${CANARY_INTERVALS.join(", ")} (minutes that divide the hour)` })
+            .default(10),
+        /** Minutes a record may take beyond Firehose's buffer interval before it counts as late. */
+        marginMinutes: intBetween(1, 60).default(10),
     }).prefault({}),
     alarms: strictObject({
         /** Addresses subscribed to the data-path alarm topic; each must confirm the AWS email once. */

@@ -36,18 +36,17 @@ for (const [stack, expected] of [["prod", { region: "us-east-1", max: 6 }], ["st
     describe(`cluster add-ons (${stack})`, () => {
         const clusterName = `iot-platform-${stack}`;
 
-        it("installs cluster-autoscaler from its pinned chart, discovering this cluster's groups, capped at the node group's max", async () => {
+        it("installs cluster-autoscaler from its vendored archive, discovering this cluster's groups, capped at the node group's max", async () => {
             const { resources } = await runStack(stack);
             const release = one(resources, "kubernetes:helm.sh/v3:Release", "-cluster-autoscaler-release").inputs;
-            assert.equal(release.chart, "cluster-autoscaler");
-            assert.equal(release.version, CLUSTER_AUTOSCALER_CHART.version);
-            assert.match(release.version, /^\d+\.\d+\.\d+$/);
-            assert.equal(release.repositoryOpts.repo, "https://kubernetes.github.io/autoscaler");
+            assert.equal(release.chart, "./charts/cluster-autoscaler-9.59.0.tgz");
+            assert.equal(CLUSTER_AUTOSCALER_CHART.version, "9.59.0");
+            assert.equal(release.repositoryOpts, undefined);
             assert.equal(release.namespace, "kube-system");
             const values = release.values;
             assert.equal(values.autoDiscovery.clusterName, clusterName);
             assert.equal(values.awsRegion, expected.region);
-            assert.equal(values.image.tag, "v1.34.2");
+            assert.equal(values.image.tag, "v1.34.5");
             assert.equal(values.extraArgs["balance-similar-node-groups"], true);
             assert.equal(values.extraArgs["max-nodes-total"], expected.max);
             assert.equal(values.rbac.serviceAccount.name, "cluster-autoscaler");
@@ -64,12 +63,12 @@ for (const [stack, expected] of [["prod", { region: "us-east-1", max: 6 }], ["st
             assert.deepEqual(JSON.parse(policy.inputs.policy), clusterAutoscalerPolicy(clusterName, expected.region));
         });
 
-        it("installs metrics-server from its pinned chart with two replicas and a disruption budget", async () => {
+        it("installs metrics-server from its vendored archive with two replicas and a disruption budget", async () => {
             const { resources } = await runStack(stack);
             const release = one(resources, "kubernetes:helm.sh/v3:Release", "-metrics-server-release").inputs;
-            assert.equal(release.chart, "metrics-server");
-            assert.equal(release.version, METRICS_SERVER_CHART.version);
-            assert.equal(release.repositoryOpts.repo, "https://kubernetes-sigs.github.io/metrics-server/");
+            assert.equal(release.chart, "./charts/metrics-server-3.13.1.tgz");
+            assert.equal(METRICS_SERVER_CHART.version, "3.13.1");
+            assert.equal(release.repositoryOpts, undefined);
             assert.equal(release.values.replicas, 2);
             assert.deepEqual(release.values.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
         });

@@ -143,7 +143,7 @@ for (const stack of ["prod", "staging"]) {
                     assert.deepEqual(dns.spec.egress[0].to[0].podSelector.matchLabels, { "k8s-app": "kube-dns" });
                 });
 
-                it("accepts traffic only from monitoring, its declared callers and (behind a load balancer) the declared networks, on its port", () => {
+                it("accepts traffic only from monitoring, the blackbox exporter, its declared callers and (behind a load balancer) the declared networks, on its port", () => {
                     const ingress = policyNamed(resources, ns, `${name}-ingress`).spec.ingress;
                     const sources = ingress.map((rule: any) => {
                         assert.deepEqual(rule.ports, [{ protocol: "TCP", port: app.port }]);
@@ -154,7 +154,7 @@ for (const stack of ["prod", "staging"]) {
                     const callers = app.allowFrom.map((c) => `${apps.find((a) => a.name === c)!.namespace}/${c}`);
                     // The shipped gateway declares no device networks, so its NLB and policy admit the VPC only.
                     const loadBalancer = EXPECTED_EXPOSURE[name] === "cluster" ? [] : [`cidr:${vpcCidr}`];
-                    assert.deepEqual(sources, ["monitoring/*", ...callers, ...loadBalancer]);
+                    assert.deepEqual(sources, ["monitoring/*", "probes/prometheus-blackbox-exporter", ...callers, ...loadBalancer]);
                     assert.ok(ingress.every((rule: any) => rule.from.every((from: any) => from.ipBlock?.cidr !== "0.0.0.0/0")));
                 });
 

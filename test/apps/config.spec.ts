@@ -260,12 +260,12 @@ describe("app catalog config (iot-platform:apps)", () => {
 
     describe("capacity: every app at max replicas must fit the node group at max size", () => {
         it("rejects a staging catalog that outgrows three t3.large nodes, naming the app and the numbers", () => {
-            // given staging fits: 300m + 600m + 1000m + 300m of 2990m
+            // given staging fits: 300m + 600m + 1000m + 300m of 2890m
             const config = withConfig("staging", "apps", (holder) => { holder.value[2].replicas.max = 12; });
-            // then 300m + 600m + 12 × 250m = 3900m > 3 × 1530m − 1600m
+            // then 300m + 600m + 12 × 250m = 3900m > 3 × 1530m − 1700m
             assert.deepEqual(problemsOf(config), [
                 "iot-platform:apps.2.replicas.max: telemetry-api at 12 replicas × 250m CPU brings the catalog's worst case to 3900m cpu, " +
-                    "over the 2990m the node group leaves for apps (3 × t3.large at 1530m allocatable each, minus 1600m for cluster services); " +
+                    "over the 2890m the node group leaves for apps (3 × t3.large at 1530m allocatable each, minus 1700m for cluster services); " +
                     "lower replicas or requests, or raise cluster.nodes.max or the instance type (got 12)",
             ]);
         });
@@ -274,15 +274,15 @@ describe("app catalog config (iot-platform:apps)", () => {
             const config = withConfig("prod", "cluster", (holder) => { holder.value.nodes.max = 3; });
             const problems = problemsOf(config);
             assert.equal(problems.length, 1);
-            // 6 × 200m + 6 × 300m = 3000m already exceeds 3 × 1530m − 1600m = 2990m
-            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 6 replicas × 300m CPU brings the catalog's worst case to 3000m cpu, over the 2990m/);
+            // 6 × 200m + 6 × 300m = 3000m already exceeds 3 × 1530m − 1700m = 2890m
+            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 6 replicas × 300m CPU brings the catalog's worst case to 3000m cpu, over the 2890m/);
         });
 
         it("checks memory too", () => {
             const config = withConfig("staging", "apps", (holder) => { holder.value[1].resources = { cpuMillis: 10, memoryMiB: 6000, memoryLimitMiB: 6000 }; });
             const problems = problemsOf(config);
             assert.equal(problems.length, 1);
-            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 3 replicas × 6000Mi memory brings the catalog's worst case to 18384Mi memory, over the 14320Mi/);
+            assert.match(problems[0], /^iot-platform:apps\.1\.replicas\.max: stream-processor at 3 replicas × 6000Mi memory brings the catalog's worst case to 18384Mi memory, over the 14128Mi/);
         });
 
         it("rejects an instance type missing from the instance catalogue, on the instance type key", () => {
@@ -293,7 +293,7 @@ describe("app catalog config (iot-platform:apps)", () => {
         });
 
         it("counts pods: many small replicas hit the pods-per-node limit before CPU, naming the numbers", () => {
-            // given prod on 6 × m6a.large: 6 × (29 − 4) − 13 = 137 pod slots for apps, and tiny pods
+            // given prod on 6 × m6a.large: 6 × (29 − 4) − 16 = 134 pod slots for apps, and tiny pods
             const smallPods = (telemetryMax: number) => withConfig("prod", "apps", (holder) => {
                 holder.value[2].replicas = { min: 3, max: telemetryMax };
                 holder.value[3].replicas = { min: 2, max: 100 };
@@ -301,12 +301,12 @@ describe("app catalog config (iot-platform:apps)", () => {
                     holder.value[i].resources = { cpuMillis: 10, memoryMiB: 16, memoryLimitMiB: 64 };
                 }
             });
-            // then 6 + 6 + 25 + 100 = 137 fits exactly, and one pod more does not, with CPU and memory to spare
-            assert.doesNotThrow(() => parsePlatformConfig(smallPods(25)));
-            assert.deepEqual(problemsOf(smallPods(26)), [
-                "iot-platform:apps.3.replicas.max: web-app at 100 replicas brings the catalog's worst case to 138 pods, " +
-                    "over the 137 pod slots the node group leaves for apps (6 × m6a.large at 29 pods each (VPC CNI limit) minus 4 DaemonSet pods = 25, " +
-                    "minus 13 cluster-service pods); lower replicas, or raise cluster.nodes.max or the instance type (got 100)",
+            // then 6 + 6 + 22 + 100 = 134 fits exactly, and one pod more does not, with CPU and memory to spare
+            assert.doesNotThrow(() => parsePlatformConfig(smallPods(22)));
+            assert.deepEqual(problemsOf(smallPods(23)), [
+                "iot-platform:apps.3.replicas.max: web-app at 100 replicas brings the catalog's worst case to 135 pods, " +
+                    "over the 134 pod slots the node group leaves for apps (6 × m6a.large at 29 pods each (VPC CNI limit) minus 4 DaemonSet pods = 25, " +
+                    "minus 16 cluster-service pods); lower replicas, or raise cluster.nodes.max or the instance type (got 100)",
             ]);
         });
     });

@@ -18,6 +18,12 @@ const CRD_PACKAGES: Readonly<Record<string, string>> = {
     "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
 };
 
+/** API groups served outside k8s.io/api, whose definitions are named after their Go packages. */
+const OUT_OF_TREE_PREFIXES: Readonly<Record<string, string>> = {
+    "apiextensions.k8s.io": "IoK8sApiextensionsApiserverPkgApisApiextensions",
+    "apiregistration.k8s.io": "IoK8sKubeAggregatorPkgApisApiregistration",
+};
+
 const validators = new Map<string, CompiledValidator>();
 
 function capitalize(word: string): string {
@@ -36,7 +42,8 @@ function validatorFor(apiVersion: string, kind: string): CompiledValidator | und
     const crdPackage = CRD_PACKAGES[group];
     const pkg = crdPackage ?? "kubernetes-models";
     // Definition ids: io.k8s.api.<first label of group or "core">.<version>.<Kind>, CRDs: <group labels>.<version>.<Kind>.
-    const prefix = crdPackage ? group.split(".").map(capitalize).join("") : `IoK8sApi${capitalize(group === "" ? "core" : group.split(".")[0])}`;
+    const prefix = crdPackage ? group.split(".").map(capitalize).join("")
+        : OUT_OF_TREE_PREFIXES[group] ?? `IoK8sApi${capitalize(group === "" ? "core" : group.split(".")[0])}`;
     const file = path.join(path.dirname(require.resolve(pkg)), "_schemas", `${prefix}${capitalize(version)}${kind}.js`);
     let validator: CompiledValidator | undefined;
     try {

@@ -32,6 +32,7 @@ describe("monitoring config", () => {
             runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
             prometheus: { retention: "15d", storageGb: 50 },
             alertmanager: { replicas: 2 },
+            canary: { intervalMinutes: 10, marginMinutes: 10 },
             alarms: { emails: [] },
         });
     });
@@ -43,7 +44,11 @@ describe("monitoring config", () => {
             ["iot-platform:monitoring.alertmanager.replicas: must be from 1 to 5 (got 0)"]);
         assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.alarms.emails = ["oncall"]; }))[0], /^iot-platform:monitoring\.alarms\.emails\.0: must be an email address/);
         assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.runbookBaseUrl = "http://wiki/runbooks"; }))[0], /^iot-platform:monitoring\.runbookBaseUrl: must be an https URL ending with a slash/);
-        assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.grafana = {}; }))[0], /^iot-platform:monitoring: unknown key "grafana"; allowed keys: runbookBaseUrl, prometheus, alertmanager, alarms/);
+        assert.deepEqual(problems(withConfig("prod", "monitoring", (c) => { c.value.canary = { intervalMinutes: 7 }; })),
+            ["iot-platform:monitoring.canary.intervalMinutes: must be one of 5, 10, 15, 20, 30 (minutes that divide the hour) (got 7)"]);
+        assert.deepEqual(problems(withConfig("prod", "monitoring", (c) => { c.value.canary = { marginMinutes: 0 }; })),
+            ["iot-platform:monitoring.canary.marginMinutes: must be from 1 to 60 (got 0)"]);
+        assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.grafana = {}; }))[0], /^iot-platform:monitoring: unknown key "grafana"; allowed keys: runbookBaseUrl, prometheus, alertmanager, canary, alarms/);
     });
 
     it("accepts receiver credentials, and the offline placeholder for encrypted ones", () => {

@@ -18,12 +18,12 @@ describe("Monitoring", () => {
     const values = (resources: RecordedResource[]) => one(resources, RELEASE, "-monitoring-stack").inputs.values;
 
     describe("Helm release", () => {
-        it("installs the pinned kube-prometheus-stack from the prometheus-community repository into monitoring", () => {
+        it("installs kube-prometheus-stack from its vendored archive into monitoring", () => {
             const release = one(prod, RELEASE, "-monitoring-stack").inputs;
-            assert.equal(release.chart, "kube-prometheus-stack");
-            assert.match(release.version, /^\d+\.\d+\.\d+$/);
-            assert.equal(release.version, CHART.version);
-            assert.deepEqual(release.repositoryOpts, { repo: "https://prometheus-community.github.io/helm-charts" });
+            assert.equal(release.chart, "./charts/kube-prometheus-stack-88.5.3.tgz");
+            assert.equal(CHART.version, "88.5.3");
+            assert.equal(release.repositoryOpts, undefined);
+            assert.equal(release.version, undefined, "a local archive carries its version");
             assert.equal(release.name, RELEASE_NAME);
             assert.equal(release.namespace, "monitoring");
         });
@@ -153,7 +153,7 @@ describe("Monitoring", () => {
             const rule = ofType(prod, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")[0];
             assert.deepEqual(rule.inputs.metadata.labels, { release: "kube-prometheus-stack" });
             assert.equal(rule.inputs.metadata.namespace, "monitoring");
-            assert.deepEqual(rule.inputs.spec.groups.map((g: { name: string }) => g.name), ["iot-platform.apps", "iot-platform.capacity"]);
+            assert.deepEqual(rule.inputs.spec.groups.map((g: { name: string }) => g.name), ["iot-platform.apps", "iot-platform.capacity", "iot-platform.probes", "iot-platform.canary"]);
         });
 
         it("provisions three dashboards as ConfigMaps the Grafana sidecar loads", () => {

@@ -1,21 +1,17 @@
 import { strict as assert } from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { AlertingRule, platformRules } from "../../components/monitoring/rules";
 import { renderStack, writeRendered } from "../../scripts/render-monitoring";
-
-function has(tool: string): boolean {
-    return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
-}
+import { hasTool, promtoolTest } from "./promtool";
 
 /** The real promtool and amtool on what the program renders; skipped where the Debian packages are absent. */
 describe("promtool and amtool on the rendered config", function () {
     let dir: string;
     before(function () {
-        if (!has("promtool") || !has("amtool")) {
+        if (!hasTool("promtool") || !hasTool("amtool")) {
             this.skip();
         }
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-"));
@@ -57,36 +53,19 @@ describe("promtool and amtool on the rendered config", function () {
         const atMax = capacity.find((r) => r.alert === "NodeGroupAtMaxSize")!;
         const exhausted = capacity.find((r) => r.alert === "PodsPendingCapacityExhausted")!;
 
-        function promtoolTest(name: string, inputSeries: object[], expected: { NodeGroupAtMaxSize: object[]; PodsPendingCapacityExhausted: object[] }) {
-            const rulesFile = path.join(dir, `${name}-rules.yaml`);
-            const testFile = path.join(dir, `${name}-test.yaml`);
-            fs.writeFileSync(rulesFile, yaml.dump(rules, { lineWidth: -1 }));
-            fs.writeFileSync(testFile, yaml.dump({
-                rule_files: [rulesFile],
-                evaluation_interval: "1m",
-                tests: [{
-                    interval: "1m",
-                    input_series: inputSeries,
-                    alert_rule_test: Object.entries(expected).map(([alertname, exp_alerts]) => ({ eval_time: "30m", alertname, exp_alerts })),
-                }],
-            }, { lineWidth: -1 }));
-            const result = spawnSync("promtool", ["test", "rules", testFile], { encoding: "utf8" });
-            assert.equal(result.status, 0, result.stdout + result.stderr);
-        }
-
         it("fires when the group has run at its maximum, and pages when pods are pending then", () => {
-            promtoolTest("at-max", [...nodes(3), pending], {
+            promtoolTest(dir, "at-max", rules, [...nodes(3), pending], "30m", {
                 NodeGroupAtMaxSize: [firing(atMax, 3)],
                 PodsPendingCapacityExhausted: [firing(exhausted, 1, { namespace: "ingest" })],
             });
         });
 
         it("stays quiet below the maximum", () => {
-            promtoolTest("below-max", [...nodes(2), pending], { NodeGroupAtMaxSize: [], PodsPendingCapacityExhausted: [] });
+            promtoolTest(dir, "below-max", rules, [...nodes(2), pending], "30m", { NodeGroupAtMaxSize: [], PodsPendingCapacityExhausted: [] });
         });
 
         it("stays quiet while EKS updates the managed node group (surge nodes beyond the maximum, old nodes tainted)", () => {
-            promtoolTest("node-group-update", [...nodes(5), updateTaint, pending], { NodeGroupAtMaxSize: [], PodsPendingCapacityExhausted: [] });
+            promtoolTest(dir, "node-group-update", rules, [...nodes(5), updateTaint, pending], "30m", { NodeGroupAtMaxSize: [], PodsPendingCapacityExhausted: [] });
         });
     });
 

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { estimateMonthlyCost, monthlyBudgetPolicy, monthlyUsage, readIngestProfile } from "../../policy/cost";
+import { MONTHLY_USAGE_ANNOTATION as CANARY_USAGE_ANNOTATION } from "../../components/canary/manifests";
+import { estimateMonthlyCost, monthlyBudgetPolicy, monthlyUsage, MONTHLY_USAGE_ANNOTATION, readIngestProfile } from "../../policy/cost";
 import { UNKNOWN as UNKNOWN_VALUE } from "../../policy/lib/values";
 import { PRICE_TABLE } from "../../policy/pricing";
 import {
@@ -46,6 +47,17 @@ describe("cost model", () => {
         const e = estimateMonthlyCost([res("aws:kinesis/stream:Stream", "bare", { shardCount: 1, tags: {} })], PRICE_TABLE, "us-east-1");
         assert.match(e.unpriced[0].message, /Kinesis stream 'bare' has no valid ingest profile tag\(s\) iot:ingest:devices/);
         assert.strictEqual(readIngestProfile(res("aws:kinesis/stream:Stream", "u", { tags: UNKNOWN })), UNKNOWN_VALUE);
+    });
+
+    it("prices the AWS usage a CronJob declares (the data-path canary: about five cents a month)", () => {
+        const usage = { kinesisRecords: 4380, firehoseRecords: 4380, s3ListRequests: 8760, s3GetRequests: 13140 };
+        const canary = res("kubernetes:batch/v1:CronJob", "canary", { metadata: { annotations: { [MONTHLY_USAGE_ANNOTATION]: JSON.stringify(usage) } } });
+        const e = estimateMonthlyCost([canary, res("kubernetes:batch/v1:CronJob", "other", { metadata: {} })], PRICE_TABLE, "us-east-1");
+        const expected = 4380 / 1e6 * 0.014 + 4380 * 5120 / 2 ** 30 * 0.029 + 8.76 * 0.005 + 13.14 * 0.0004;
+        assert.deepStrictEqual(e.expected.lines.map(l => l.name), ["canary"]);
+        near(e.expected.totalUsd, expected);
+        near(expected, 0.0498);
+        assert.strictEqual(MONTHLY_USAGE_ANNOTATION, CANARY_USAGE_ANNOTATION);
     });
 
     it("names a resource type that is neither priced nor free", () => {

@@ -3,6 +3,7 @@ import {
     grafanaPasswordPolicy, imagePinnedPolicy, podSecurityRestrictedPolicy, readOnlyRootFilesystemPolicy, topologySpreadPolicy,
     workloadNamespacePolicy, workloadProbesPolicy, workloadResourcesPolicy,
 } from "../../policy/kubernetes";
+import { one, runStack } from "../util";
 import { res, runResourcePolicy, UNKNOWN, urn } from "./util";
 
 type Props = Record<string, any>;
@@ -97,6 +98,15 @@ describe("kubernetes workload policies", () => {
             ["Deployment 'ingest': container 'app' uses identical liveness and readiness probes; a failing dependency would restart the pod instead of taking it out of service."]);
     });
 
+    it("k8s-workload-probes does not ask a CronJob, which runs to completion, for probes", () => {
+        const cronJob = (p: Props) => ({ metadata: p.metadata, spec: { schedule: "*/10 * * * *", jobTemplate: { spec: { template: p.spec.template } } } });
+        const props = cronJob(deployment());
+        delete props.spec.jobTemplate.spec.template.spec.containers[0].readinessProbe;
+        assert.deepStrictEqual(runResourcePolicy(workloadProbesPolicy(), { type: "kubernetes:batch/v1:CronJob", props, name: "canary" }), []);
+        assert.deepStrictEqual(run(workloadProbesPolicy(), p => { delete app(p).readinessProbe; }, "kubernetes:apps/v1:StatefulSet"),
+            ["StatefulSet 'ingest': container 'app' has no readinessProbe."]);
+    });
+
     it("k8s-image-pinned fails latest and untagged images, passes a digest and a registry port", () => {
         assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = "nginx:latest"; }), ["Deployment 'ingest': container 'app' image nginx:latest uses the tag latest."]);
         assert.deepStrictEqual(run(imagePinnedPolicy(), p => { app(p).image = "registry:5000/team/nginx"; }), ["Deployment 'ingest': container 'app' image registry:5000/team/nginx has no tag or digest."]);
@@ -128,11 +138,20 @@ describe("grafana-no-default-password", () => {
         runResourcePolicy(policy, { type: "kubernetes:helm.sh/v3:Release", name: "monitoring", props: { chart, values } });
     it("passes an existing secret", () => assert.deepStrictEqual(release({ grafana: { admin: { existingSecret: "grafana-admin" } } }), []));
     it("fails the chart default password, explicit or absent", () => {
-        assert.deepStrictEqual(release({ grafana: { adminPassword: "prom-operator" } }), ["Helm release 'monitoring': grafana.adminPassword is the chart default \"prom-operator\"; set grafana.admin.existingSecret."]);
-        assert.deepStrictEqual(release({}, "prometheus-community/kube-prometheus-stack"), ["Helm release 'monitoring': grafana.adminPassword is not set (chart default \"prom-operator\"); set grafana.admin.existingSecret."]);
+        assert.deepStrictEqual(release({ grafana: { adminPassword: "prom-operator" } }), ["Helm release 'monitoring': grafana.adminPassword is the old chart default \"prom-operator\"; set grafana.admin.existingSecret."]);
+        const unset = ["Helm release 'monitoring': grafana.adminPassword is not set (the chart then makes one up in a Secret of its own; older releases defaulted to \"prom-operator\"); set grafana.admin.existingSecret."];
+        assert.deepStrictEqual(release({}, "prometheus-community/kube-prometheus-stack"), unset);
+        assert.deepStrictEqual(release({}, "./charts/kube-prometheus-stack-88.5.3.tgz"), unset, "a vendored archive is the same chart");
+        assert.deepStrictEqual(release({}, "./charts/kube-prometheus-stack"), unset, "so is an unpacked chart directory");
+    });
+    it("applies to the release the program deploys, whose chart is a vendored archive", async () => {
+        const { chart } = one((await runStack("prod")).resources, "kubernetes:helm.sh/v3:Release", "-monitoring-stack").inputs;
+        assert.strictEqual(release({ grafana: { admin: { existingSecret: "grafana-admin" } } }, chart).length, 0);
+        assert.strictEqual(release({ grafana: {} }, chart).length, 1, chart);
     });
     it("ignores other charts, disabled Grafana and unknown values", () => {
         assert.deepStrictEqual(release({}, "loki"), []);
+        assert.deepStrictEqual(release({}, "./charts/kube-prometheus-stack-extras-1.0.0.tgz"), []);
         assert.deepStrictEqual(release({ grafana: { enabled: false } }), []);
         assert.deepStrictEqual(release({ grafana: { adminPassword: UNKNOWN } }), []);
     });

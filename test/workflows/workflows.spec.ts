@@ -55,6 +55,14 @@ describe("GitHub Actions workflows", () => {
         }
     });
 
+    it("renders the vendored charts on every pull request and puts the rendered diff per stack in the job summary", () => {
+        const runs = load("pull-request.yml").jobs.charts.steps.map((s: any) => s.run ?? "").join("\n");
+        assert.match(runs, /npm run test:charts/);
+        assert.match(runs, /render-charts\.ts --out "\$\{RUNNER_TEMP\}\/rendered-head"/);
+        assert.match(runs, /render-charts\.ts --diff .* >> "\$\{GITHUB_STEP_SUMMARY\}"/);
+        assert.match(runs, /git diff --quiet "\$\{BASE_SHA\}" HEAD -- charts components stacks/);
+    });
+
     it("rejects a workflow with a misspelt key, so the validator is really checking", () => {
         const broken = fs.readFileSync(path.join(DIR, "deploy.yml"), "utf8").replace("runs-on:", "runs-onn:");
         assert.notDeepEqual(validateWorkflow(broken).errors, []);

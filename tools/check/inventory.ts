@@ -51,7 +51,8 @@ const KEY_TYPES: Record<string, (rs: Resource[], component?: Resource) => string
     "aws:kinesis/stream:Stream": (rs) => `Kinesis stream${rs[0].properties.shardCount ? ` ${rs[0].properties.shardCount} shards` : " on-demand"}`,
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": () => "Firehose",
     "aws:s3/bucket:Bucket": (rs, component) => `S3: ${rs.map((r) => shortName(r, component)).sort().join(", ")}`,
-    "kubernetes:helm.sh/v3:Release": (rs) => names(rs, (p) => p.chart),
+    // Charts are vendored archives (./charts/<name>-<version>.tgz): shown as name and version.
+    "kubernetes:helm.sh/v3:Release": (rs) => names(rs, (p) => String(p.chart).replace(/^.*\//, "").replace(/-(\d[^-]*)\.tgz$/, " $1")),
     "kubernetes:core/v1:Namespace": (rs) => `namespaces: ${names(rs, (p) => p.metadata?.name)}`,
     "kubernetes:apps/v1:Deployment": (rs) => `deployments: ${names(rs, (p) => p.metadata?.name)}`,
     "aws:cloudwatch/metricAlarm:MetricAlarm": (rs) => `${rs.length} CloudWatch alarms`,
