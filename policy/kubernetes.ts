@@ -3,7 +3,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isDeepStrictEqual } from "util";
 import { CheckedResource, resourceCheck } from "./lib/policy";
-import { at, isUnknown, listAt, toNumber, UNKNOWN } from "./lib/values";
+import { at, isUnknown, listAt, toNumber } from "./lib/values";
+import { podSecurityProblems } from "./podSecurity";
 
 export const WORKLOAD_TYPES = [
     "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet",
@@ -13,10 +14,15 @@ export const WORKLOAD_TYPES = [
 export interface Container { kind: "container" | "init container"; name: string; spec: unknown }
 
 export function podSpec(type: string, props: Record<string, unknown>): unknown {
+    return at(podTemplate(type, props), "spec");
+}
+
+/** The pod (a Pod) or pod template (the workload kinds): its metadata and spec. */
+function podTemplate(type: string, props: Record<string, unknown>): unknown {
     switch (type) {
-        case "kubernetes:core/v1:Pod": return at(props, "spec");
-        case "kubernetes:batch/v1:CronJob": return at(props, "spec", "jobTemplate", "spec", "template", "spec");
-        default: return at(props, "spec", "template", "spec");
+        case "kubernetes:core/v1:Pod": return props;
+        case "kubernetes:batch/v1:CronJob": return at(props, "spec", "jobTemplate", "spec", "template");
+        default: return at(props, "spec", "template");
     }
 }
 
@@ -29,63 +35,6 @@ export function containers(pod: unknown): Container[] {
         }) : [];
     };
     return [...list("initContainers", "init container"), ...list("containers", "container")];
-}
-
-/** The container-level setting, else the pod-level one (container overrides pod). */
-function effective(pod: unknown, c: Container, key: string): unknown {
-    const own = at(c.spec, "securityContext", key);
-    return own !== undefined ? own : at(pod, "securityContext", key);
-}
-
-/** Pod Security Standards "restricted" problems of one pod spec. */
-export function restrictedProblems(pod: unknown): string[] {
-    const problems: string[] = [];
-    for (const flag of ["hostNetwork", "hostPID", "hostIPC"]) {
-        if (at(pod, flag) === true) {
-            problems.push(`${flag} is true`);
-        }
-    }
-    const volumes = listAt(pod, "volumes");
-    for (const v of Array.isArray(volumes) ? volumes : []) {
-        if (at(v, "hostPath") !== undefined && at(v, "hostPath") !== UNKNOWN) {
-            problems.push(`volume ${JSON.stringify(at(v, "name"))} is a hostPath volume`);
-        }
-    }
-    for (const c of containers(pod)) {
-        const n = `${c.kind} '${c.name}'`;
-        const nonRoot = effective(pod, c, "runAsNonRoot");
-        if (!isUnknown(nonRoot) && nonRoot !== true) {
-            problems.push(`${n} does not set runAsNonRoot: true (container or pod securityContext)`);
-        }
-        const escalation = at(c.spec, "securityContext", "allowPrivilegeEscalation");
-        if (!isUnknown(escalation) && escalation !== false) {
-            problems.push(`${n} does not set allowPrivilegeEscalation: false`);
-        }
-        if (at(c.spec, "securityContext", "privileged") === true) {
-            problems.push(`${n} is privileged`);
-        }
-        const drop = listAt(c.spec, "securityContext", "capabilities", "drop");
-        if (drop !== UNKNOWN && !(drop ?? []).includes("ALL")) {
-            problems.push(`${n} does not drop ALL capabilities`);
-        }
-        const add = listAt(c.spec, "securityContext", "capabilities", "add");
-        const extra = Array.isArray(add) ? add.filter(a => !isUnknown(a) && a !== "NET_BIND_SERVICE") : [];
-        if (extra.length > 0) {
-            problems.push(`${n} adds capabilities ${extra.join(", ")} (only NET_BIND_SERVICE is allowed)`);
-        }
-        const seccomp = at(c.spec, "securityContext", "seccompProfile", "type") ?? at(pod, "securityContext", "seccompProfile", "type");
-        if (!isUnknown(seccomp) && seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
-            problems.push(`${n} has seccompProfile ${seccomp === undefined ? "unset" : JSON.stringify(seccomp)} (RuntimeDefault or Localhost required)`);
-        }
-        const ports = listAt(c.spec, "ports");
-        for (const p of Array.isArray(ports) ? ports : []) {
-            const hostPort = toNumber(at(p, "hostPort"));
-            if (typeof hostPort === "number" && hostPort !== 0) {
-                problems.push(`${n} uses hostPort ${hostPort}`);
-            }
-        }
-    }
-    return problems;
 }
 
 export function resourceProblems(pod: unknown): string[] {
@@ -165,8 +114,8 @@ function workloadCheck(
 
 export function podSecurityRestrictedPolicy(): ResourceValidationPolicy {
     return workloadCheck("k8s-pod-security-restricted",
-        "Workloads meet Pod Security Standards \"restricted\": non-root, no privilege escalation, ALL capabilities dropped, RuntimeDefault/Localhost seccomp, no host namespaces, ports or hostPath volumes.",
-        restrictedProblems);
+        "Workloads meet the Pod Security Standards, baseline and restricted, in every container, init and ephemeral container (docs/policy-pss.md).",
+        (pod, r) => podSecurityProblems(pod, at(podTemplate(r.type, r.props), "metadata")));
 }
 
 export function workloadResourcesPolicy(): ResourceValidationPolicy {

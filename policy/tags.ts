@@ -52,6 +52,8 @@ export function environmentTagPolicy(): StackValidationPolicy {
         configSchema: environmentTagConfigSchema,
         check: (config, args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
+            const wrong: { r: (typeof graph.resources)[number]; value: unknown }[] = [];
+            let matching = 0;
             for (const r of graph.resources) {
                 // Children of @pulumi/eks components are tagged through the component's own tag
                 // arguments, which do not reach every child (e.g. its IAM roles); the program cannot fix those.
@@ -62,13 +64,29 @@ export function environmentTagPolicy(): StackValidationPolicy {
                 if (!taggable || value === UNKNOWN) {
                     continue;
                 }
-                if (value !== config.environment) {
-                    reportViolation(
-                        `'${r.name}' (${r.type}) has Environment tag ${value === undefined ? "missing" : JSON.stringify(value)}; ` +
-                        `this policy config is for environment "${config.environment}".`,
-                        r.urn,
-                    );
+                if (value === config.environment) {
+                    matching++;
+                } else {
+                    wrong.push({ r, value });
                 }
+            }
+            // Not one resource of this environment and all of one other: the config is the wrong one, which
+            // is one mistake, not one per resource.
+            const others = new Set(wrong.map(w => w.value));
+            const [other] = others;
+            if (matching === 0 && wrong.length > 1 && others.size === 1 && typeof other === "string") {
+                reportViolation(
+                    `This policy config is for environment "${config.environment}", but the stack's ${wrong.length} tagged resources are all ` +
+                    `Environment "${other}": run with the ${other} policy config (policy/config/${other}.json).`,
+                );
+                return;
+            }
+            for (const { r, value } of wrong) {
+                reportViolation(
+                    `'${r.name}' (${r.type}) has Environment tag ${value === undefined ? "missing" : JSON.stringify(value)}; ` +
+                    `this policy config is for environment "${config.environment}".`,
+                    r.urn,
+                );
             }
         },
     });

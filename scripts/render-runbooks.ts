@@ -10,7 +10,7 @@ import * as path from "path";
 import { EscalationLadder } from "../components/incident/ladder";
 import { escalationSection, withEscalationSection } from "../components/incident/runbook";
 import { parsePlatformConfig } from "../stacks/config";
-import { readStackFile, stackFilePath } from "../tools/stackFile";
+import { readStackFile, StackFileConfig, stackFilePath } from "../tools/stackFile";
 import { shippedStacks } from "./render-monitoring";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -21,11 +21,15 @@ function described(ladder: EscalationLadder) {
     return JSON.stringify({ levels: ladder.levels.map((l) => [l.name, l.escalateAfterMinutes]), repeat: ladder.repeat ?? 0 });
 }
 
+function ladderOf(file: StackFileConfig): EscalationLadder {
+    return parsePlatformConfig(file.config, { isSecret: (key) => file.secretKeys.includes(key), zones: undefined }).incident.escalation;
+}
+
 /** The ladder every shipped stack declares; an error naming the stacks when they disagree. */
 export function shippedLadder(projectDir = PROJECT_DIR): EscalationLadder {
     const ladders = shippedStacks(projectDir).map((stack) => ({
         stack,
-        ladder: parsePlatformConfig(readStackFile(stackFilePath(projectDir, stack)).config).incident.escalation,
+        ladder: ladderOf(readStackFile(stackFilePath(projectDir, stack))),
     }));
     const differing = ladders.filter((l) => described(l.ladder) !== described(ladders[0].ladder));
     if (differing.length > 0) {

@@ -1,21 +1,14 @@
-/** Entry point of `pulumi up`: validate all config first, then build. */
+/**
+ * Entry point of `pulumi up`: validate all config first (including the account's zones, which takes
+ * a data-source call), then build. The CLI calls an exported function and awaits it; its result
+ * becomes the stack outputs (@pulumi/pulumi 3.241.0, cmd/run/run.js).
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { parsePlatformConfig } from "./config";
+import { loadPlatformConfig } from "./config";
 import { createPlatform, platformOutputs } from "./platform";
 
-const config = parsePlatformConfig(pulumi.runtime.allConfig());
-config.warnings.forEach((warning) => pulumi.log.warn(warning));
-const outputs = platformOutputs(createPlatform(config));
-
-export const vpcId = outputs.vpcId;
-export const clusterName = outputs.clusterName;
-export const kubeconfig = outputs.kubeconfig;
-export const nodeGroup = outputs.nodeGroup;
-export const streamName = outputs.streamName;
-export const streamArn = outputs.streamArn;
-export const shardCount = outputs.shardCount;
-export const bucketName = outputs.bucketName;
-export const monitoringNamespace = outputs.monitoringNamespace;
-export const grafanaAdminPassword = outputs.grafanaAdminPassword;
-export const alarmTopicArn = outputs.alarmTopicArn;
-export const appNamespaces = outputs.appNamespaces;
+export = async () => {
+    const config = await loadPlatformConfig(pulumi.runtime.allConfig());
+    config.warnings.forEach((warning) => pulumi.log.warn(warning));
+    return platformOutputs(createPlatform(config));
+};

@@ -5,7 +5,8 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { RecordedResource, runPlatformProgram, ProgramRun } from "../tools/mockProgram";
 import { readStackFile, stackFilePath } from "../tools/stackFile";
-import { ConfigError, parsePlatformConfig } from "../stacks/config";
+import { ConfigError, parsePlatformConfig, PlatformConfig } from "../stacks/config";
+import { mockAvailabilityZones } from "../tools/mockState";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -68,10 +69,21 @@ export function writeStackFile(dir: string, stack: string, config: Record<string
     return file;
 }
 
+/**
+ * The config loader on `config` as the program runs it: `secretKeys` set with `--secret`, the zones
+ * of aws:region as the mocked data source reports them.
+ */
+export function parseConfig(config: Record<string, string>, secretKeys: readonly string[] = []): PlatformConfig {
+    return parsePlatformConfig(config, {
+        isSecret: (key) => secretKeys.includes(key),
+        zones: mockAvailabilityZones(config["aws:region"] ?? "us-east-1"),
+    });
+}
+
 /** The config loader's problems for `config`, failing the test if the config is accepted. */
-export function problemsOf(config: Record<string, string>): string[] {
+export function problemsOf(config: Record<string, string>, secretKeys: readonly string[] = []): string[] {
     try {
-        parsePlatformConfig(config);
+        parseConfig(config, secretKeys);
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
         return [...err.problems];

@@ -7,8 +7,8 @@ import { deserializeProperties, deserializeProperty } from "@pulumi/pulumi/runti
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { createPlatform, Platform, platformOutputs } from "../stacks/platform";
-import { parsePlatformConfig, PlatformConfig, PROJECT } from "../stacks/config";
-import { mockCallResult, mockResourceState } from "./mockState";
+import { loadPlatformConfig, PlatformConfig, PROJECT } from "../stacks/config";
+import { mockInvoke, mockResourceState } from "./mockState";
 
 export interface RecordedResource {
     readonly type: string;
@@ -43,9 +43,10 @@ export async function runPlatformProgram(config: Record<string, string>, stack =
     let platformConfig: PlatformConfig | undefined;
     let platform: Platform | undefined;
     let outputs: Promise<Record<string, unknown>> | undefined;
-    const resources = await recordProgram(() => {
+    const resources = await recordProgram(async () => {
         pulumi.runtime.setAllConfig(config, secretKeys);
-        platformConfig = parsePlatformConfig(pulumi.runtime.allConfig());
+        // The program's own loader, with the secret keys as the CLI marks them and the zones from the mocked data source.
+        platformConfig = await loadPlatformConfig(pulumi.runtime.allConfig());
         platform = createPlatform(platformConfig);
         outputs = resolve(platformOutputs(platform));
     }, { stack, region: config["aws:region"] });
@@ -56,21 +57,25 @@ export async function runPlatformProgram(config: Record<string, string>, stack =
  * Runs `build` (which creates resources) under mocks with realistic outputs, and returns every
  * registration once all of them are done: the harness behind stack runs and component tests.
  */
-export async function recordProgram(build: () => void, options: { stack?: string; region?: string } = {}): Promise<RecordedResource[]> {
+export async function recordProgram(build: () => unknown, options: { stack?: string; region?: string } = {}): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
-    const region = options.region ?? "us-east-1";
-    await pulumi.runtime.setMocks({
-        newResource: (args) => mockResourceState(args.type, args.name, args.inputs, region),
-        call: (args) => mockCallResult(args.token, args.inputs),
-    }, PROJECT, options.stack ?? "test", true);
+    await pulumi.runtime.setMocks(platformMocks(options.region ?? "us-east-1"), PROJECT, options.stack ?? "test", true);
     recordRegistrations(resources);
-    build();
+    await build();
     await waitForRegistrations();
     const states = (settings.getMonitor() as unknown as MockMonitor).resources;
     for (const resource of resources) {
         resource.outputs = stateOf(states.get(resource.urn)?.state);
     }
     return resources;
+}
+
+/** Mocks with realistic resource outputs and data-source results (the region's zones) for `region`. */
+export function platformMocks(region: string): pulumi.runtime.Mocks {
+    return {
+        newResource: (args) => mockResourceState(args.type, args.name, args.inputs, region),
+        call: (args) => mockInvoke(args.token, args.inputs, region),
+    };
 }
 
 /**

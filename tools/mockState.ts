@@ -79,14 +79,6 @@ export function mockResourceState(type: string, name: string, inputs: Record<str
 }
 
 /** Results of provider functions (invokes) the program calls; other calls echo their inputs. */
-export function mockCallResult(token: string, inputs: Record<string, any>): Record<string, unknown> {
-    switch (token) {
-        case "pagerduty:index/getVendor:getVendor":
-            return { id: `P${hex(`vendor/${inputs.name}`, 6).toUpperCase()}`, name: inputs.name, type: "generic_events_api_inbound_integration" };
-        default:
-            return inputs;
-    }
-}
 
 function uuidFrom(seed: string): string {
     const h = hex(`uuid/${seed}`, 32);
@@ -117,4 +109,35 @@ function eksClusterOutputs(clusterName: string, region: string): Record<string, 
         clusterSecurityGroupId: `sg-${hex(`cluster-sg/${clusterName}`, 17)}`,
         nodeSecurityGroupId: `sg-${hex(`node-sg/${clusterName}`, 17)}`,
     };
+}
+
+/**
+ * Zones per region as an account sees them (counts from the AWS Regions and Zones page); the IDs
+ * follow AWS's `<region code>-az<n>` form. Regions not listed get three zones.
+ */
+const MOCK_ZONE_COUNTS: Readonly<Record<string, number>> = {
+    "us-east-1": 6, "us-east-2": 3, "us-west-1": 2, "us-west-2": 4, "eu-west-1": 3, "eu-central-1": 3, "ap-southeast-2": 3,
+};
+
+export function mockAvailabilityZones(region: string): { name: string; zoneId: string }[] {
+    const parts = region.split("-");
+    const gov = parts.length === 4;
+    const [area, direction, number] = gov ? [parts[0], parts[2], parts[3]] : parts;
+    const abbreviated = direction.replace(/^(north|south)(east|west)$/, (_, a: string, b: string) => `${a[0]}${b[0]}`).replace(/^(east|west|central|north|south)$/, (d: string) => d[0]);
+    const code = `${area}${gov ? "g" : ""}${abbreviated}${number}`;
+    return Array.from({ length: MOCK_ZONE_COUNTS[region] ?? 3 }, (_, i) => ({ name: `${region}${String.fromCharCode(97 + i)}`, zoneId: `${code}-az${i + 1}` }));
+}
+
+/** Data-source results under mocks; other invokes echo their inputs. */
+export function mockInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const zones = mockAvailabilityZones(inputs.region ?? region);
+            return { ...inputs, id: inputs.region ?? region, region: inputs.region ?? region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: [inputs.region ?? region] };
+        }
+        case "pagerduty:index/getVendor:getVendor":
+            return { id: `P${hex(`vendor/${inputs.name}`, 6).toUpperCase()}`, name: inputs.name, type: "generic_events_api_inbound_integration" };
+        default:
+            return inputs;
+    }
 }

@@ -33,12 +33,31 @@ export function readStackFile(file: string): StackFileConfig {
             config[key] = SECRET_PLACEHOLDER;
             secretKeys.push(key);
         } else if (typeof value === "object" && value !== null) {
-            config[key] = JSON.stringify(value);
+            // A `secure:` value nested in an object (`pulumi config set --path --secret`) makes the whole key secret.
+            const nested = { secure: false };
+            config[key] = JSON.stringify(withPlaceholders(value, nested));
+            if (nested.secure) {
+                secretKeys.push(key);
+            }
         } else {
             config[key] = String(value);
         }
     }
     return { config, secretKeys };
+}
+
+function withPlaceholders(value: unknown, found: { secure: boolean }): unknown {
+    if (isSecure(value)) {
+        found.secure = true;
+        return SECRET_PLACEHOLDER;
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => withPlaceholders(item, found));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v, found)]));
+    }
+    return value;
 }
 
 function isSecure(value: unknown): boolean {

@@ -171,12 +171,15 @@ export function validatePolicyPackConfig(policies: readonly ConfigurablePolicy[]
     const properties: Record<string, Record<string, unknown>> = {};
     for (const [name, value] of Object.entries(given)) {
         if (name !== "all" && !names.has(name)) {
-            errors.push(`'${name}' is not a policy in this pack`);
+            // The CLI drops entries for policies a pack does not have: a misspelt name would silently leave
+            // that policy on its defaults.
+            const guess = closest(name, [...names]);
+            errors.push(`"${name}" is not a policy of this pack${guess ? ` (did you mean "${guess}"?)` : ""}; known policies: ${[...names].join(", ")} (and "all")`);
             continue;
         }
         if (typeof value === "string") {
             if (!ENFORCEMENT_LEVELS.includes(value as EnforcementLevel)) {
-                errors.push(`Value "${value}" for "${name}" is not a valid enforcement level`);
+                errors.push(`Value "${value}" for "${name}" is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
             }
             continue;
         }
@@ -186,7 +189,7 @@ export function validatePolicyPackConfig(policies: readonly ConfigurablePolicy[]
         }
         const { enforcementLevel, ...rest } = value as Record<string, unknown>;
         if (enforcementLevel !== undefined && !ENFORCEMENT_LEVELS.includes(enforcementLevel as EnforcementLevel)) {
-            errors.push(`Value ${JSON.stringify(enforcementLevel)} for "${name}" is not a valid enforcement level`);
+            errors.push(`Value ${JSON.stringify(enforcementLevel)} for "${name}.enforcementLevel" is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
         }
         if (name === "all" && Object.keys(rest).length > 0) {
             errors.push(`"all" only accepts an enforcementLevel`);
@@ -205,4 +208,21 @@ export function validatePolicyPackConfig(policies: readonly ConfigurablePolicy[]
         errors.push(...validateJsonSchema(schema, config).map(e => `Policy "${p.name}": ${e}`));
     }
     return errors;
+}
+
+/** The candidate within two edits of `word`, if any: enough for a dropped, doubled or swapped letter. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+    const distance = (a: string, b: string): number => {
+        let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+        for (let i = 1; i <= a.length; i++) {
+            const current = [i];
+            for (let j = 1; j <= b.length; j++) {
+                current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            }
+            previous = current;
+        }
+        return previous[b.length];
+    };
+    const ranked = candidates.map(c => ({ c, d: distance(word, c) })).filter(x => x.d <= 2).sort((x, y) => x.d - y.d);
+    return ranked[0]?.c;
 }

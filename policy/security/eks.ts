@@ -44,9 +44,17 @@ export function eksClusterBaselinePolicy(): ResourceValidationPolicy {
                     report(`EKS cluster '${r.name}' API endpoint is public to ${open.join(", ")}; disable endpointPublicAccess or restrict publicAccessCidrs to known networks.`);
                 }
             }
+            // pulumi-eks turns encryptionConfigKeyArn into an encryptionConfig for ["secrets"] (v4.3.0,
+            // nodejs/eks/cluster/cluster.ts), so the key is enough on the component; the aws:eks/cluster:Cluster
+            // child of a real preview must also name secrets, or the key would encrypt nothing.
             const keyArn = component ? at(r.props, "encryptionConfigKeyArn") : at(r.props, "encryptionConfig", "provider", "keyArn");
             if (keyArn === undefined || keyArn === "") {
                 report(`EKS cluster '${r.name}' does not encrypt Kubernetes secrets; set ${component ? "encryptionConfigKeyArn" : "encryptionConfig.provider.keyArn"} to a KMS key ARN.`);
+            } else if (!component) {
+                const resources = listAt(r.props, "encryptionConfig", "resources");
+                if (resources !== UNKNOWN && !hasUnknown(resources ?? []) && !(resources ?? []).includes("secrets")) {
+                    report(`EKS cluster '${r.name}' encryptionConfig.resources is ${JSON.stringify(resources ?? [])}; it must include "secrets", or the KMS key encrypts nothing.`);
+                }
             }
             const logs = listAt(r.props, "enabledClusterLogTypes");
             if (logs !== UNKNOWN && !hasUnknown(logs ?? [])) {

@@ -18,7 +18,7 @@ import {
     allocatablePerNode, CLUSTER_SERVICES_PODS, CLUSTER_SERVICES_RESERVE, DAEMONSET_PODS_PER_NODE, fitCatalog, podSlotsPerNode,
 } from "../../components/apps/capacity";
 import { Architecture, INSTANCE_CATALOGUE, instanceType, maxPods } from "../../policy/instances";
-import { intBetween, oneOf, strictObject } from "./schema";
+import { intBetween, oneOf, Problem, Salvaged, strictObject } from "./schema";
 
 /** OCI image platform architectures, as `docker manifest inspect` names them. */
 export const IMAGE_ARCHITECTURES = ["amd64", "arm64"] as const satisfies readonly NonNullable<ImageRef["architectures"]>[number][];
@@ -149,56 +149,72 @@ const appSchema = strictObject({
     }
 });
 
-export const appsSchema = z
-    .array(appSchema)
-    .min(1, { error: "must list at least one app" })
-    .superRefine((apps, ctx) => {
-        const firstName = new Map<string, number>();
-        const firstNamespace = new Map<string, number>();
-        apps.forEach((app, i) => {
-            const name = firstName.get(app.name);
-            if (name !== undefined) {
-                ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate app name "${app.name}" (also apps.${name}.name)` });
-            } else {
-                firstName.set(app.name, i);
-            }
-            const namespace = firstNamespace.get(app.namespace);
-            if (namespace !== undefined) {
-                ctx.addIssue({ code: "custom", path: [i, "namespace"], message: `namespace "${app.namespace}" is already used by apps.${namespace} (${apps[namespace].name}); each app gets its own` });
-            } else {
-                firstNamespace.set(app.namespace, i);
-            }
-        });
-        apps.forEach((app, i) => {
-            (app.allowFrom ?? []).forEach((caller, j) => {
-                if (caller === app.name) {
-                    ctx.addIssue({ code: "custom", path: [i, "allowFrom", j], message: "must name another app; an app's own pods need no rule" });
-                } else if (!firstName.has(caller)) {
-                    ctx.addIssue({ code: "custom", path: [i, "allowFrom", j], message: `must name an app of the catalog: ${[...firstName.keys()].join(", ")}` });
-                }
-            });
-        });
-    });
+/**
+ * The catalog as a list. Rules across entries (unique names and namespaces, `allowFrom` naming a
+ * catalog app) are in `appsCatalogProblems`, so they still run when one entry has a typo.
+ */
+export const appsSchema = z.array(appSchema, { error: "must be a list of apps (README.md, \"The app entry\")" }).min(1, { error: "must list at least one app" });
 
 export type AppsConfig = z.infer<typeof appsSchema>;
 
-/**
- * Certificates outside `region`: a load balancer can only use ACM certificates of its own region.
- * Returns problems as `key: message (got value)`, keys relative to the project namespace.
- */
-export function appsCertificateRegionProblems(apps: AppsConfig, region: string): string[] {
-    return apps.flatMap((app, i) => {
-        const arn = app.tls?.certificateArn;
+type SalvagedApps = Salvaged<AppsConfig> | undefined;
+
+/** Unique names and namespaces, and `allowFrom` entries naming another app of the catalog. */
+export function appsCatalogProblems(apps: SalvagedApps): Problem[] {
+    const problems: Problem[] = [];
+    const entries = apps ?? [];
+    const firstName = new Map<string, number>();
+    const firstNamespace = new Map<string, number>();
+    entries.forEach((app, i) => {
+        if (app?.name !== undefined) {
+            const first = firstName.get(app.name);
+            if (first !== undefined) {
+                problems.push({ path: ["apps", i, "name"], message: `duplicate app name "${app.name}" (also apps.${first}.name)` });
+            } else {
+                firstName.set(app.name, i);
+            }
+        }
+        if (app?.namespace !== undefined) {
+            const first = firstNamespace.get(app.namespace);
+            if (first !== undefined) {
+                const owner = entries[first]?.name;
+                problems.push({ path: ["apps", i, "namespace"], message: `namespace "${app.namespace}" is already used by ${owner === undefined ? `apps.${first}` : `apps[${owner}]`}; each app gets its own` });
+            } else {
+                firstNamespace.set(app.namespace, i);
+            }
+        }
+    });
+    // An entry whose name did not parse may be the one a caller means: only judge references when every name parsed.
+    const allNamed = entries.every((app) => app?.name !== undefined);
+    entries.forEach((app, i) => {
+        (app?.allowFrom ?? []).forEach((caller, j) => {
+            if (caller === undefined) {
+                return;
+            }
+            if (caller === app?.name) {
+                problems.push({ path: ["apps", i, "allowFrom", j], message: `must name another app; an app's own pods need no rule (got "${caller}")` });
+            } else if (allNamed && !firstName.has(caller)) {
+                problems.push({ path: ["apps", i, "allowFrom", j], message: `must name an app of the catalog: ${[...firstName.keys()].join(", ")} (got "${caller}")` });
+            }
+        });
+    });
+    return problems;
+}
+
+/** Certificates outside `region`: a load balancer can only use ACM certificates of its own region. */
+export function appsCertificateRegionProblems(apps: SalvagedApps, region: string): Problem[] {
+    return (apps ?? []).flatMap((app, i) => {
+        const arn = app?.tls?.certificateArn;
         const problem = arn === undefined ? undefined : certificateRegionProblem(arn, region);
-        return problem === undefined ? [] : [`apps.${i}.tls.certificateArn: ${problem} (got ${JSON.stringify(arn)})`];
+        return problem === undefined ? [] : [{ path: ["apps", i, "tls", "certificateArn"], message: `${problem} (got ${JSON.stringify(arn)})` }];
     });
 }
 
 /**
  * The catalog's worst case (every app at max replicas) against the node group at max size: CPU,
- * memory and pods. Returns problems as `key: message`, keys relative to the project namespace.
+ * memory and pods.
  */
-export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanceType: string; readonly max: number }): string[] {
+export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanceType: string; readonly max: number }): Problem[] {
     const shape = instanceType(nodes.instanceType);
     if (shape === undefined) {
         return [unknownInstanceType(nodes.instanceType)];
@@ -210,34 +226,39 @@ export function appsCapacityProblems(apps: AppsConfig, nodes: { readonly instanc
     }
     const app = apps[over.index];
     if (over.resource === "pods") {
-        return [
-            `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas brings the catalog's worst case to ${over.needed} pods, ` +
+        return [{
+            path: ["apps", over.index, "replicas", "max"],
+            message: `${over.app} at ${app.replicas.max} replicas brings the catalog's worst case to ${over.needed} pods, ` +
                 `over the ${over.room} pod slots the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${maxPods(shape)} pods each ` +
                 `(VPC CNI limit) minus ${DAEMONSET_PODS_PER_NODE} DaemonSet pods = ${podSlotsPerNode(shape)}, minus ${CLUSTER_SERVICES_PODS} cluster-service pods); ` +
                 `lower replicas, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
-        ];
+        }];
     }
     const node = allocatablePerNode(shape);
     const perPod = over.resource === "cpu" ? `${app.resources.cpuMillis}m CPU` : `${app.resources.memoryMiB}Mi memory`;
     const perNode = over.resource === "cpu" ? `${node.cpuMillis}m` : `${node.memoryMiB}Mi`;
     const reserve = over.resource === "cpu" ? `${CLUSTER_SERVICES_RESERVE.cpuMillis}m` : `${CLUSTER_SERVICES_RESERVE.memoryMiB}Mi`;
-    return [
-        `apps.${over.index}.replicas.max: ${over.app} at ${app.replicas.max} replicas × ${perPod} brings the catalog's worst case to ${over.needed}${over.unit} ${over.resource}, ` +
+    return [{
+        path: ["apps", over.index, "replicas", "max"],
+        message: `${over.app} at ${app.replicas.max} replicas × ${perPod} brings the catalog's worst case to ${over.needed}${over.unit} ${over.resource}, ` +
             `over the ${over.room}${over.unit} the node group leaves for apps (${nodes.max} × ${nodes.instanceType} at ${perNode} allocatable each, minus ${reserve} for cluster services); ` +
             `lower replicas or requests, or raise cluster.nodes.max or the instance type (got ${app.replicas.max})`,
-    ];
+    }];
 }
 
-function unknownInstanceType(type: string): string {
-    return `cluster.nodes.instanceType: "${type}" is not in the instance catalogue (policy/instances.ts, ${INSTANCE_CATALOGUE.version}), ` +
-        `so neither the app catalog's capacity nor the node price can be computed; known: ${Object.keys(INSTANCE_CATALOGUE.types).join(", ")}`;
+function unknownInstanceType(type: string): Problem {
+    return {
+        path: ["cluster", "nodes", "instanceType"],
+        message: `"${type}" is not in the instance catalogue (policy/instances.ts, ${INSTANCE_CATALOGUE.version}), ` +
+            `so neither the app catalog's capacity nor the node price can be computed; known: ${Object.keys(INSTANCE_CATALOGUE.types).join(", ")}`,
+    };
 }
 
 /**
  * Apps whose image is declared without the nodes' architecture cannot start on them (exec format
- * error): problems as `key: message`. An unknown instance type is reported by appsCapacityProblems.
+ * error). An unknown instance type is reported by appsCapacityProblems.
  */
-export function appsArchitectureProblems(apps: AppsConfig, nodeInstanceType: string): string[] {
+export function appsArchitectureProblems(apps: AppsConfig, nodeInstanceType: string): Problem[] {
     const node = instanceType(nodeInstanceType);
     if (node === undefined) {
         return [];
@@ -245,21 +266,23 @@ export function appsArchitectureProblems(apps: AppsConfig, nodeInstanceType: str
     const needed = IMAGE_ARCHITECTURE_OF[node.architecture];
     return apps.flatMap((app, i) => {
         const declared = app.image.architectures;
-        return declared === undefined || declared.includes(needed) ? [] : [
-            `apps.${i}.image.architectures: ${app.name}'s image is published for ${declared.join(", ")} only, but cluster.nodes.instanceType ${nodeInstanceType} ` +
+        return declared === undefined || declared.includes(needed) ? [] : [{
+            path: ["apps", i, "image", "architectures"],
+            message: `${app.name}'s image is published for ${declared.join(", ")} only, but cluster.nodes.instanceType ${nodeInstanceType} ` +
                 `runs ${node.architecture} (${needed} images); publish an image for ${needed} or choose an instance type of that architecture (got ${JSON.stringify(declared)})`,
-        ];
+        }];
     });
 }
 
 /** Apps whose image architecture is not declared while the nodes are arm64: they may not start. */
-export function appsArchitectureWarnings(apps: AppsConfig, nodeInstanceType: string): string[] {
+export function appsArchitectureWarnings(apps: AppsConfig, nodeInstanceType: string): Problem[] {
     const node = instanceType(nodeInstanceType);
     if (node === undefined || node.architecture !== "arm64") {
         return [];
     }
-    return apps.flatMap((app, i) => app.image.architectures !== undefined ? [] : [
-        `apps.${i}.image.architectures: not declared for ${app.name}, and cluster.nodes.instanceType ${nodeInstanceType} is arm64; ` +
+    return apps.flatMap((app, i) => app.image.architectures !== undefined ? [] : [{
+        path: ["apps", i, "image", "architectures"],
+        message: `not declared for ${app.name}, and cluster.nodes.instanceType ${nodeInstanceType} is arm64; ` +
             "if the image has no arm64 variant its pods fail with exec format error. Declare [amd64, arm64] once the release pipeline publishes both",
-    ]);
+    }]);
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { INSTANCE_CATALOGUE, instanceType } from "../../policy/instances";
 import { PRICE_TABLE } from "../../policy/pricing";
-import { intBetween, positive, strictObject } from "./schema";
+import { intBetween, positive, Problem, strictObject } from "./schema";
 
 const catalogueType = z.string().refine((type) => instanceType(type) !== undefined, {
     error: `must be a type of the instance catalogue (policy/instances.ts, ${INSTANCE_CATALOGUE.version}): ${Object.keys(INSTANCE_CATALOGUE.types).join(", ")}`,
@@ -18,9 +18,12 @@ export const costBaselineSchema = strictObject({
 export type CostBaselineConfig = z.infer<typeof costBaselineSchema>;
 
 /** The baseline is priced at the stack's region, which the price table must know. */
-export function costBaselineProblems(baseline: CostBaselineConfig | undefined, region: string): string[] {
+export function costBaselineProblems(baseline: CostBaselineConfig | undefined, region: string): Problem[] {
     if (baseline === undefined || PRICE_TABLE.regions[region] !== undefined) {
         return [];
     }
-    return [`costBaseline: cannot be priced in aws:region ${region}: price table ${PRICE_TABLE.version} has ${Object.keys(PRICE_TABLE.regions).join(", ")}`];
+    return [{
+        path: ["costBaseline"],
+        message: `cannot be priced in aws:region ${region}: price table ${PRICE_TABLE.version} has ${Object.keys(PRICE_TABLE.regions).join(", ")}`,
+    }];
 }

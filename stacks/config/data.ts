@@ -54,7 +54,7 @@ const deliverySchema = strictObject({
     bufferingIntervalSeconds: intBetween(0, 900).default(300),
     bufferingSizeMb: intBetween(1, 128).default(64),
     logRetentionDays: z
-        .number()
+        .number({ error: `must be a CloudWatch Logs retention period: ${LOG_RETENTION_DAYS.join(", ")}` })
         .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
             error: `must be a CloudWatch Logs retention period: ${LOG_RETENTION_DAYS.join(", ")}`,
         })

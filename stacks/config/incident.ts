@@ -1,7 +1,7 @@
 /** The incident process (`iot-platform:incident`): the escalation ladder PagerDuty applies and the runbooks describe. */
 import { z } from "zod";
 import { EscalationLadder, ladderProblems, SEED_LADDER, TARGET_TYPES } from "../../components/incident/ladder";
-import { oneOf, strictObject } from "./schema";
+import { oneOf, Problem, strictObject } from "./schema";
 
 const wholeMinutes = z.number({ error: "must be a whole number of minutes" }).int({ error: "must be a whole number of minutes" });
 
@@ -31,6 +31,6 @@ export const incidentSchema = strictObject({
  * empty target list, ids shaped like PagerDuty's; targets on every level once the program manages
  * PagerDuty (`pagerdutyToken` set).
  */
-export function incidentProblems(ladder: EscalationLadder, pagerdutyManaged: boolean): string[] {
-    return ladderProblems(ladder, pagerdutyManaged).map((p) => `incident.escalation.${p.path.join(".")}: ${p.message}`);
+export function incidentProblems(ladder: EscalationLadder, pagerdutyManaged: boolean): Problem[] {
+    return ladderProblems(ladder, pagerdutyManaged).map((p) => ({ path: ["incident", "escalation", ...p.path], message: p.message }));
 }

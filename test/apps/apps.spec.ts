@@ -3,8 +3,7 @@ import { Exposure, resolveApp, ResolvedApp } from "../../components/apps/app";
 import { AWS_API_EGRESS, SERVICE_MONITOR_LABELS } from "../../components/apps/workloadManifests";
 import { IRSA_AUDIENCE } from "../../components/cluster/irsa";
 import { RecordedResource, valueOf } from "../../tools/mockProgram";
-import { parsePlatformConfig } from "../../stacks/config";
-import { childrenOf, one, ofType, runStack, stackConfig } from "../util";
+import { childrenOf, one, ofType, parseConfig, runStack, stackConfig } from "../util";
 
 const K = {
     namespace: "kubernetes:core/v1:Namespace",
@@ -65,7 +64,7 @@ function itWhen(applies: boolean, title: string, fn: () => void): void {
 
 for (const stack of ["prod", "staging"]) {
     // Which apps have data access is config; read it here so IRSA cases exist exactly for them.
-    const withDataAccess = new Set(parsePlatformConfig(stackConfig(stack)).apps.filter((a) => (a.dataAccess ?? []).length > 0).map((a) => a.name));
+    const withDataAccess = new Set(parseConfig(stackConfig(stack)).apps.filter((a) => (a.dataAccess ?? []).length > 0).map((a) => a.name));
 
     describe(`namespaced apps (${stack})`, () => {
         let resources: RecordedResource[];

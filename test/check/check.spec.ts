@@ -56,12 +56,31 @@ describe("offline check", function () {
         assert.match(renderText(result), /Verdict: refused/);
     });
 
-    it("refuses the prod stack under the staging limits", async () => {
-        const result = await runCheck({ stack: "prod", policyConfig: path.join(PACK_DIR, "config", "staging.json") }, pack);
-        const policies = new Set(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
-        assert.ok(policies.has("environment-tag"), [...policies].join());
-        assert.ok(policies.has("node-capacity"), [...policies].join());
-        assert.ok(policies.has("monthly-budget"), [...policies].join());
+    it("refuses the staging policy config for the prod stack in one line, before running the program", async () => {
+        const policyConfig = path.join(PACK_DIR, "config", "staging.json");
+        await assert.rejects(runCheck({ stack: "prod", policyConfig }, pack), (err: Error) => {
+            assert.ok(err instanceof CheckSetupError);
+            assert.equal(err.message, `policy config ${policyConfig} is not valid for the pack:\n` +
+                '  - environment-tag.environment: this config is for environment "staging", the stack is "prod" (iot-platform:environment); use policy/config/prod.json');
+            return true;
+        });
+    });
+
+    it("fails fast on an unknown policy name or enforcement level, naming the known policies, before the program runs", async () => {
+        const policyConfig = path.join(fixtures, "misspelt.json");
+        const doc = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", "prod.json"), "utf8"));
+        doc["node-capacty"] = doc["node-capacity"];
+        delete doc["node-capacity"];
+        doc["kms-key-rotation"] = "strict";
+        fs.writeFileSync(policyConfig, JSON.stringify(doc));
+        // The stack's own config is broken too: the policy config is reported, so the program never ran.
+        await assert.rejects(runCheck({ stack: "bad-config", projectDir: fixtures, policyConfig }, pack), (err: Error) => {
+            assert.ok(err instanceof CheckSetupError);
+            assert.match(err.message, /- "node-capacty" is not a policy of this pack \(did you mean "node-capacity"\?\); known policies: environment-tag, monthly-budget, node-capacity, /);
+            assert.match(err.message, /- Value "strict" for "kms-key-rotation" is not a valid enforcement level \(advisory, mandatory, remediate, disabled\)/);
+            assert.doesNotMatch(err.message, /retentionHours/);
+            return true;
+        });
     });
 
     it("reports a stack config error as such, naming the key, before asking the pack anything", async () => {
@@ -76,8 +95,8 @@ describe("offline check", function () {
         const policyConfig = path.join(fixtures, "negative-budget.json");
         await assert.rejects(runCheck({ stack: "prod", policyConfig }, pack), (err: Error) => {
             assert.ok(err instanceof CheckSetupError);
-            assert.match(err.message, /fails the pack's schema/);
-            assert.match(err.message, /Policy "monthly-budget": \/monthlyBudgetUsd must be >= 0/);
+            assert.match(err.message, /is not valid for the pack/);
+            assert.match(err.message, /Policy "monthly-budget": monthlyBudgetUsd must be >= 0, got -100/);
             return true;
         });
     });
@@ -163,6 +182,12 @@ describe("offline check", function () {
             assert.equal(run.status, 2);
             assert.match(run.stderr, /iot-platform:data\.stream\.retentionHours/);
             assert.deepEqual(processesMarked(marker), []);
+        });
+
+        it("exits 2 on a policy config for another environment, in one line", () => {
+            const run = check(["--stack", "prod", "--policy-config", "policy/config/staging.json"]);
+            assert.equal(run.status, 2, run.stderr);
+            assert.match(run.stderr, /^policy config .*staging\.json is not valid for the pack:\n {2}- environment-tag\.environment: this config is for environment "staging", the stack is "prod"/);
         });
 
         it("exits 2 on an unknown flag with the usage", () => {

@@ -1,6 +1,11 @@
 import { strict as assert } from "assert";
-import { parsePlatformConfig } from "../../stacks/config";
-import { problemsOf, stackConfig, withConfig } from "../util";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { configIsSecret, ConfigError, loadPlatformConfig } from "../../stacks/config";
+import { didYouMean } from "../../stacks/config/schema";
+import { mockAvailabilityZones } from "../../tools/mockState";
+import { parseConfig, problemsOf, PROJECT_DIR, stackConfig, withConfig } from "../util";
 
 /** Exactly one problem, on `key`, matching `pattern`. */
 function assertRejected(config: Record<string, string>, key: string, pattern: RegExp): void {
@@ -13,7 +18,7 @@ function assertRejected(config: Record<string, string>, key: string, pattern: Re
 describe("stack configuration", () => {
     describe("the shipped stacks", () => {
         it("prod parses into typed settings with defaults applied", () => {
-            const config = parsePlatformConfig(stackConfig("prod"));
+            const config = parseConfig(stackConfig("prod"));
             assert.equal(config.environment, "prod");
             assert.equal(config.region, "us-east-1");
             assert.deepEqual(config.cluster.nodes, { instanceType: "m6a.large", min: 3, desired: 3, max: 6, diskSizeGb: 50 });
@@ -25,7 +30,7 @@ describe("stack configuration", () => {
         });
 
         it("staging parses with its own values", () => {
-            const config = parsePlatformConfig(stackConfig("staging"));
+            const config = parseConfig(stackConfig("staging"));
             assert.equal(config.environment, "staging");
             assert.equal(config.network.natGateways, "single");
             assert.equal(config.cluster.nodes.max, 3);
@@ -34,7 +39,7 @@ describe("stack configuration", () => {
         });
 
         it("fills defaults for optional keys left out", () => {
-            const config = parsePlatformConfig(withConfig("prod", "data", (c) => {
+            const config = parseConfig(withConfig("prod", "data", (c) => {
                 delete c.value.stream;
                 delete c.value.delivery;
             }));
@@ -46,11 +51,11 @@ describe("stack configuration", () => {
     describe("rejects, naming the key", () => {
         it("an unknown top-level key", () => {
             const config = { ...stackConfig("prod"), "iot-platform:clustr": "{}" };
-            assertRejected(config, "iot-platform", /unknown key "clustr"; allowed keys: environment, costCenter, network, cluster, data/);
+            assertRejected(config, "iot-platform:clustr", /unknown key \(did you mean iot-platform:cluster\?\); allowed keys: environment, costCenter, network, cluster, data/);
         });
 
         it("a typo in a nested key", () => {
-            assertRejected(withConfig("prod", "cluster", (c) => { c.value.nodes.maxx = 9; }), "iot-platform:cluster.nodes", /unknown key "maxx"; allowed keys: instanceType, min, desired, max, diskSizeGb/);
+            assertRejected(withConfig("prod", "cluster", (c) => { c.value.nodes.maxx = 9; }), "iot-platform:cluster.nodes.maxx", /unknown key \(did you mean iot-platform:cluster\.nodes\.max\?\); allowed keys in iot-platform:cluster\.nodes: instanceType, min, desired, max, diskSizeGb$/);
         });
 
         it("a missing required key", () => {
@@ -98,7 +103,7 @@ describe("stack configuration", () => {
         });
 
         it("a zone outside the region", () => {
-            assertRejected(withConfig("prod", "network", (c) => { c.value.availabilityZones[2] = "eu-west-1c"; }), "iot-platform:network.availabilityZones.2", /not a zone of aws:region us-east-1/);
+            assertRejected(withConfig("prod", "network", (c) => { c.value.availabilityZones[2] = "eu-west-1c"; }), "iot-platform:network.availabilityZones.2", /"eu-west-1c" is a zone of eu-west-1, not of aws:region us-east-1; list zones such as us-east-1a; the account has us-east-1a \(use1-az1\), /);
         });
 
         it("an unknown NAT mode", () => {
@@ -163,7 +168,7 @@ describe("stack configuration", () => {
         });
 
         it("a typo in the access-log expiry key, listing the lake's keys", () => {
-            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogsExpireAfterDays = 365; }), "iot-platform:data.lake", /unknown key "accessLogsExpireAfterDays"; allowed keys: .*accessLogExpireAfterDays/);
+            assertRejected(withConfig("prod", "data", (c) => { c.value.lake.accessLogsExpireAfterDays = 365; }), "iot-platform:data.lake.accessLogsExpireAfterDays", /unknown key \(did you mean iot-platform:data\.lake\.accessLogExpireAfterDays\?\); allowed keys in iot-platform:data\.lake: .*accessLogExpireAfterDays/);
         });
 
         it("a retention period CloudWatch does not offer", () => {
@@ -188,14 +193,14 @@ describe("stack configuration", () => {
     });
 
     it("keeps a numeric-looking top-level string as a string", () => {
-        const config = parsePlatformConfig(withConfig("prod", "costCenter", (c) => { c.value = "4711"; }));
+        const config = parseConfig(withConfig("prod", "costCenter", (c) => { c.value = "4711"; }));
         assert.equal(config.tags.CostCenter, "4711");
     });
 
     describe("costBaseline", () => {
         it("ships the seed's fleet as prod's baseline, and none for staging", () => {
-            assert.deepEqual(parsePlatformConfig(stackConfig("prod")).costBaseline?.instances, [{ instanceType: "t3.medium", count: 15 }]);
-            assert.equal(parsePlatformConfig(stackConfig("staging")).costBaseline, undefined);
+            assert.deepEqual(parseConfig(stackConfig("prod")).costBaseline?.instances, [{ instanceType: "t3.medium", count: 15 }]);
+            assert.equal(parseConfig(stackConfig("staging")).costBaseline, undefined);
         });
 
         it("refuses an instance type the catalogue cannot price, naming the key", () => {
@@ -209,18 +214,122 @@ describe("stack configuration", () => {
             assertRejected(config, "iot-platform:costBaseline", /cannot be priced in aws:region eu-west-1: price table .* has us-east-1, us-east-2, us-west-2/);
             // and without the baseline the stack is accepted there
             delete config["iot-platform:costBaseline"];
-            assert.equal(parsePlatformConfig(config).region, "eu-west-1");
+            assert.equal(parseConfig(config).region, "eu-west-1");
         });
     });
 
     describe("ingest batching (data.ingest.recordsPerKinesisRecord)", () => {
         it("defaults to 1, one device message per Kinesis record", () => {
-            assert.equal(parsePlatformConfig(stackConfig("prod")).data.ingest.recordsPerKinesisRecord, 1);
+            assert.equal(parseConfig(stackConfig("prod")).data.ingest.recordsPerKinesisRecord, 1);
         });
 
         it("refuses a batch over the 1,000 KiB Firehose record", () => {
             assertRejected(withConfig("prod", "data", (c) => { c.value.ingest.averageMessageBytes = 2048; c.value.ingest.recordsPerKinesisRecord = 600; }),
                 "iot-platform:data.ingest.recordsPerKinesisRecord", /^[^:]+:[^:]+: with averageMessageBytes 2048 makes 1228800-byte records, over the 1024000 bytes \(1,000 KiB\) a Firehose record may have \(got 600\)$/);
         });
+    });
+
+    it("runs the checks across keys on the parts that parsed, alongside the schema's problems", () => {
+        const config = withConfig("prod", "cluster", (c) => {
+            c.value.nodes.maxx = 6;
+            c.value.serviceCidr = "10.20.128.0/17";
+        });
+        const network = JSON.parse(config["iot-platform:network"]);
+        network.natGateways = "perZone";
+        network.availabilityZones[2] = "us-east-1g";
+        config["iot-platform:network"] = JSON.stringify(network);
+        assert.deepEqual(problemsOf(config).map((p) => p.slice(0, p.indexOf(": "))), [
+            "iot-platform:network.natGateways",
+            "iot-platform:cluster.nodes.maxx",
+            "iot-platform:network.availabilityZones.2",
+            "iot-platform:cluster.serviceCidr",
+        ]);
+    });
+
+    describe("namespaces", () => {
+        it("accepts the project's, the AWS provider's and Pulumi's own", () => {
+            assert.equal(parseConfig({ ...stackConfig("prod"), "aws:profile": "platform", "pulumi:disable-default-providers": "[]" }).environment, "prod");
+        });
+
+        it("rejects a misspelt namespace with a suggestion, instead of ignoring the key", () => {
+            const config = withConfig("prod", "monitoring", (c) => { c.value = undefined; });
+            config["iot-platfrom:monitoring"] = stackConfig("prod")["iot-platform:monitoring"];
+            assertRejected(config, "iot-platfrom:monitoring", /^iot-platfrom:monitoring: unknown namespace "iot-platfrom" \(did you mean iot-platform:monitoring\?\); keys must be under iot-platform, aws, pulumi$/);
+        });
+
+        it("rejects an unrelated namespace without a suggestion", () => {
+            assertRejected({ ...stackConfig("prod"), "gcp:project": "x" }, "gcp:project", /^gcp:project: unknown namespace "gcp"; keys must be under iot-platform, aws, pulumi$/);
+        });
+    });
+
+    describe("availability zones", () => {
+        it("accepts zone IDs and resolves them to the account's zone names", () => {
+            const config = parseConfig(withConfig("staging", "network", (c) => { c.value.availabilityZones = ["use2-az1", "us-east-2b", "use2-az3"]; }));
+            assert.deepEqual(config.network.availabilityZones, ["us-east-2a", "us-east-2b", "us-east-2c"]);
+        });
+
+        it("names aws:region when it holds a zone, and not the zones", () => {
+            assert.deepEqual(problemsOf(withConfig("prod", "aws:region", (c) => { c.value = "us-east-1a"; })), [
+                'aws:region: "us-east-1a" is an availability zone, not a region; set aws:region to us-east-1 and list zones in iot-platform:network.availabilityZones',
+            ]);
+        });
+
+        it("points at a misspelt aws:region key", () => {
+            const config = withConfig("prod", "aws:region", (c) => { c.value = undefined; });
+            config["aws:regoin"] = "us-east-1";
+            assert.deepEqual(problemsOf(config), ["aws:region: required; set it with `pulumi config set aws:region us-east-1` (the stack sets aws:regoin: a misspelling?)"]);
+        });
+
+        it("fails, naming aws:region, when the zones cannot be listed", async () => {
+            await assert.rejects(
+                loadPlatformConfig(stackConfig("prod"), () => false, () => Promise.reject(new Error("UnauthorizedOperation"))),
+                (err: unknown) => err instanceof ConfigError && err.problems.length === 1 &&
+                    err.problems[0] === "aws:region: cannot list the availability zones of us-east-1 to check iot-platform:network.availabilityZones (UnauthorizedOperation); check the AWS credentials and that the region is enabled for the account",
+            );
+        });
+
+        it("lists the zones of aws:region through the program's loader", async () => {
+            const asked: string[] = [];
+            const config = await loadPlatformConfig(stackConfig("staging"), () => false, (region) => { asked.push(region); return Promise.resolve(mockAvailabilityZones(region)); });
+            assert.deepEqual(asked, ["us-east-2"]);
+            assert.deepEqual(config.network.availabilityZones, ["us-east-2a", "us-east-2b", "us-east-2c"]);
+        });
+    });
+
+    describe("secret keys, as the CLI marks them", () => {
+        it("reads the secret keys the SDK was given (PULUMI_CONFIG_SECRET_KEYS)", () => {
+            pulumi.runtime.setAllConfig({ "iot-platform:slackWebhookUrl": "x", "iot-platform:environment": "prod" }, ["iot-platform:slackWebhookUrl"]);
+            assert.equal(configIsSecret("iot-platform:slackWebhookUrl"), true);
+            assert.equal(configIsSecret("iot-platform:environment"), false);
+        });
+    });
+
+    describe("did you mean", () => {
+        it("suggests the closest candidate within a third of the word, or nothing", () => {
+            assert.equal(didYouMean("maxx", ["min", "max", "desired"]), "max");
+            assert.equal(didYouMean("mxa", ["min", "max"]), "max");
+            assert.equal(didYouMean("iot-platfom", ["iot-platform", "aws", "pulumi"]), "iot-platform");
+            assert.equal(didYouMean("kubernetes", ["iot-platform", "aws", "pulumi"]), undefined);
+        });
+    });
+
+    it("prints exactly the example of the configuration reference", () => {
+        // given: the six mistakes of the documented example
+        const config = withConfig("prod", "cluster", (c) => { c.value.nodes.max = 20; c.value.nodes.maxx = 9; });
+        const network = JSON.parse(config["iot-platform:network"]);
+        network.availabilityZones[2] = "us-east-1g";
+        config["iot-platform:network"] = JSON.stringify(network);
+        config["iot-platfom:monitoring"] = "{}";
+        config["iot-platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX";
+        const apps = JSON.parse(config["iot-platform:apps"]);
+        apps[3].replicas.min = 1;
+        config["iot-platform:apps"] = JSON.stringify(apps);
+        // when
+        const printed = `Invalid stack configuration:\n${problemsOf(config).map((p) => `  - ${p}`).join("\n")}`;
+        // then: the reference (README.md, or wherever under docs/ it moves) shows that text
+        const docs = [path.join(PROJECT_DIR, "README.md"), ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(PROJECT_DIR, "docs", f))];
+        const examples = docs.flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/```\n(Invalid stack configuration:\n[\s\S]*?)\n```/g)].map((m) => m[1]));
+        assert.ok(examples.some((e) => e.includes("iot-platfom:monitoring")), "the configuration reference lost its example");
+        assert.ok(examples.includes(printed), `the documented example differs from what the program prints:\n${printed}`);
     });
 });

@@ -1,4 +1,5 @@
 /** Stack configs with PagerDuty managed by the program. */
+import { CREDENTIAL_KEYS, PROJECT } from "../../stacks/config";
 import { withConfig } from "../util";
 
 const TARGETS = [
@@ -17,3 +18,6 @@ export function managedConfig(edit: (escalation: any) => void = () => undefined)
     config["iot-platform:pagerdutyToken"] = "offline-placeholder-secret";
     return config;
 }
+
+/** Every credential key, as `pulumi config set --secret` marks them. */
+export const SECRET_CREDENTIALS: readonly string[] = CREDENTIAL_KEYS.map((key) => `${PROJECT}:${key}`);

@@ -87,7 +87,7 @@ describe("DataPathAlarms on the shipped stacks", () => {
         assert.equal(ofType(prod, "aws:sns/topicSubscription:TopicSubscription").length, 0);
         const config = withConfig("prod", "monitoring", (c) => { c.value.alarms.emails = ["oncall@example.com"]; });
         config["iot-platform:pagerdutyCloudwatchKey"] = "0123456789abcdef0123456789abcdef";
-        const subs = ofType((await runPlatformProgram(config)).resources, "aws:sns/topicSubscription:TopicSubscription");
+        const subs = ofType((await runPlatformProgram(config, "prod", ["iot-platform:pagerdutyCloudwatchKey"])).resources, "aws:sns/topicSubscription:TopicSubscription");
         assert.deepEqual(subs.map((s) => s.inputs.protocol).sort(), ["email", "https"]);
         // The endpoint embeds the integration key, so it reaches the engine as a secret.
         assert.deepEqual(subs.find((s) => s.inputs.protocol === "https")!.inputs.endpoint,

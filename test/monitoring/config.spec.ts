@@ -1,14 +1,15 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
+import { ConfigError, CREDENTIAL_KEYS, TOP_LEVEL_KEYS } from "../../stacks/config";
 import { ALERTING_SECRET_KEYS, DEFAULT_RUNBOOK_BASE_URL } from "../../stacks/config/monitoring";
 import { stackFilePath } from "../../tools/stackFile";
-import { PROJECT_DIR, stackConfig, withConfig } from "../util";
+import { managedConfig } from "../incident/fixtures";
+import { parseConfig, problemsOf, PROJECT_DIR, stackConfig, withConfig } from "../util";
 
 function problems(config: Record<string, string>): string[] {
     try {
-        parsePlatformConfig(config);
+        parseConfig(config);
     } catch (e) {
         if (e instanceof ConfigError) {
             return [...e.problems];
@@ -20,14 +21,14 @@ function problems(config: Record<string, string>): string[] {
 
 describe("monitoring config", () => {
     it("reads each stack's values", () => {
-        const prod = parsePlatformConfig(stackConfig("prod")).monitoring;
+        const prod = parseConfig(stackConfig("prod")).monitoring;
         assert.deepEqual(prod.prometheus, { retention: "30d", storageGb: 100 });
         assert.equal(prod.alertmanager.replicas, 2);
-        assert.equal(parsePlatformConfig(stackConfig("staging")).monitoring.alertmanager.replicas, 1);
+        assert.equal(parseConfig(stackConfig("staging")).monitoring.alertmanager.replicas, 1);
     });
 
     it("defaults everything when the key is absent", () => {
-        const monitoring = parsePlatformConfig(withConfig("staging", "monitoring", (c) => { c.value = undefined; })).monitoring;
+        const monitoring = parseConfig(withConfig("staging", "monitoring", (c) => { c.value = undefined; })).monitoring;
         assert.deepEqual(monitoring, {
             runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
             prometheus: { retention: "15d", storageGb: 50 },
@@ -48,20 +49,40 @@ describe("monitoring config", () => {
             ["iot-platform:monitoring.canary.intervalMinutes: must be one of 5, 10, 15, 20, 30 (minutes that divide the hour) (got 7)"]);
         assert.deepEqual(problems(withConfig("prod", "monitoring", (c) => { c.value.canary = { marginMinutes: 0 }; })),
             ["iot-platform:monitoring.canary.marginMinutes: must be from 1 to 60 (got 0)"]);
-        assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.grafana = {}; }))[0], /^iot-platform:monitoring: unknown key "grafana"; allowed keys: runbookBaseUrl, prometheus, alertmanager, canary, alarms/);
+        assert.match(problems(withConfig("prod", "monitoring", (c) => { c.value.grafana = {}; }))[0], /^iot-platform:monitoring\.grafana: unknown key; allowed keys in iot-platform:monitoring: runbookBaseUrl, prometheus, alertmanager, canary, alarms$/);
     });
 
-    it("accepts receiver credentials, and the offline placeholder for encrypted ones", () => {
+    it("accepts receiver credentials set as secrets, and the offline placeholder for encrypted ones", () => {
         const config = stackConfig("prod");
         config["iot-platform:slackWebhookUrl"] = "https://hooks.slack.com/services/T000/B000/XXXX";
         config["iot-platform:pagerdutyRoutingKey"] = "offline-placeholder-secret";
-        assert.equal(parsePlatformConfig(config).slackWebhookUrl, "https://hooks.slack.com/services/T000/B000/XXXX");
+        const secret = ["iot-platform:slackWebhookUrl", "iot-platform:pagerdutyRoutingKey"];
+        assert.equal(parseConfig(config, secret).slackWebhookUrl, "https://hooks.slack.com/services/T000/B000/XXXX");
+    });
+
+    for (const key of CREDENTIAL_KEYS) {
+        it(`rejects ${key} in plaintext, naming the key and the command, without echoing the value`, () => {
+            // given a stack that is valid once the key is a secret (the API token needs a ladder with targets)
+            const base = key === "pagerdutyToken" ? managedConfig() : stackConfig("prod");
+            const config = { ...base, [`iot-platform:${key}`]: "plaintext-credential-0123" };
+            const found = problemsOf(config);
+            assert.deepEqual(found, [
+                `iot-platform:${key}: is a credential set in plaintext, so it sits in the stack file and in git; set it with ` +
+                `\`pulumi config set --secret iot-platform:${key}\` (it prompts for the value) and rotate it if the plaintext was ever committed`,
+            ]);
+        });
+    }
+
+    it("treats every top-level key named like a credential as one", () => {
+        const credentialLike = TOP_LEVEL_KEYS.filter((key) => /webhook|token|password|secret/i.test(key) || /Key$/.test(key));
+        assert.deepEqual([...credentialLike].sort(), [...CREDENTIAL_KEYS].sort());
+        assert.deepEqual([...ALERTING_SECRET_KEYS].sort(), [...CREDENTIAL_KEYS].sort());
     });
 
     it("rejects an empty credential without echoing anything secret", () => {
         const config = stackConfig("prod");
         config["iot-platform:slackWebhookUrl"] = "";
-        assert.deepEqual(problems(config), ['iot-platform:slackWebhookUrl: must be a single non-empty token; set it with `pulumi config set --secret` (got "")']);
+        assert.deepEqual(problemsOf(config, ["iot-platform:slackWebhookUrl"]), ["iot-platform:slackWebhookUrl: must be a single non-empty token; set it with `pulumi config set --secret`"]);
     });
 
     for (const stack of ["prod", "staging"]) {

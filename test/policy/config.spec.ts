@@ -25,8 +25,8 @@ describe("policy pack config", () => {
         doc["no-such-policy"] = { enforcementLevel: "mandatory" };
         doc["kms-key-rotation"] = "strict" as never;
         assert.deepStrictEqual(validatePolicyPackConfig(policies, doc), [
-            "'no-such-policy' is not a policy in this pack",
-            'Value "strict" for "kms-key-rotation" is not a valid enforcement level',
+            `"no-such-policy" is not a policy of this pack; known policies: ${policies.map(p => p.name).join(", ")} (and "all")`,
+            'Value "strict" for "kms-key-rotation" is not a valid enforcement level (advisory, mandatory, remediate, disabled)',
             'Policy "node-capacity": spotAlowed is not an allowed field (allowed: maxTotalNodes, maxNodesPerGroup, allowedInstanceTypes, spotAllowed)',
         ]);
     });
@@ -47,6 +47,12 @@ describe("policy pack config", () => {
         const problems = validatePolicyPackConfig(policies, doc);
         assert.strictEqual(problems.length, 1);
         assert.match(problems[0], /^Policy "node-capacity": allowedInstanceTypes\[1\] must be one of "t3\.medium", .*"r7g\.4xlarge", got "m5\.large"/);
+    });
+
+    it("suggests the policy a misspelt name means", () => {
+        const doc = packConfig("prod");
+        doc["node-capacty"] = doc["node-capacity"];
+        assert.match(validatePolicyPackConfig(policies, doc)[0], /^"node-capacty" is not a policy of this pack \(did you mean "node-capacity"\?\); known policies: environment-tag, monthly-budget, node-capacity, /);
     });
 
     it("accepts an enforcement level override without properties", () => {

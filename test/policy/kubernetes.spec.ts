@@ -68,24 +68,77 @@ describe("kubernetes workload policies", () => {
         assert.deepStrictEqual(runResourcePolicy(podSecurityRestrictedPolicy(), { type: "kubernetes:core/v1:Pod", props: p, name: "p" }), ["Pod 'p': hostNetwork is true."]);
     });
 
-    const restricted: [string, (p: Props) => void, string][] = [
-        ["runAsNonRoot false on a container overrides the pod", p => { app(p).securityContext.runAsNonRoot = false; }, "container 'app' does not set runAsNonRoot: true (container or pod securityContext)"],
-        ["no runAsNonRoot anywhere", p => { delete pod(p).securityContext.runAsNonRoot; }, "container 'app' does not set runAsNonRoot: true (container or pod securityContext)"],
-        ["privilege escalation", p => { delete app(p).securityContext.allowPrivilegeEscalation; }, "container 'app' does not set allowPrivilegeEscalation: false"],
-        ["capabilities not dropped", p => { app(p).securityContext.capabilities.drop = ["NET_RAW"]; }, "container 'app' does not drop ALL capabilities"],
-        ["added capability", p => { app(p).securityContext.capabilities.add = ["SYS_ADMIN"]; }, "container 'app' adds capabilities SYS_ADMIN (only NET_BIND_SERVICE is allowed)"],
-        ["unconfined seccomp", p => { app(p).securityContext.seccompProfile = { type: "Unconfined" }; }, "container 'app' has seccompProfile \"Unconfined\" (RuntimeDefault or Localhost required)"],
-        ["hostPID", p => { pod(p).hostPID = true; }, "hostPID is true"],
-        ["hostPort", p => { app(p).ports = [{ containerPort: 8080, hostPort: 8080 }]; }, "container 'app' uses hostPort 8080"],
-        ["hostPath volume", p => { pod(p).volumes = [{ name: "docker", hostPath: { path: "/var/run" } }]; }, "volume \"docker\" is a hostPath volume"],
+    const init = (p: Props) => pod(p).initContainers[0];
+    const debug = (p: Props) => {
+        pod(p).ephemeralContainers = [{ name: "debug", image: "busybox:1.37", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }];
+        return pod(p).ephemeralContainers[0];
+    };
+    // One row per upstream control (docs/policy-pss.md), each in the container kind where it is easiest to miss.
+    const restricted: [string, (p: Props) => void, string[]][] = [
+        ["HostProcess on the pod", p => { pod(p).securityContext.windowsOptions = { hostProcess: true }; }, ["pod sets windowsOptions.hostProcess: true"]],
+        ["HostProcess on an init container", p => { init(p).securityContext.windowsOptions = { hostProcess: true }; }, ["init container 'migrate' sets windowsOptions.hostProcess: true"]],
+        ["hostPID", p => { pod(p).hostPID = true; }, ["hostPID is true"]],
+        ["hostIPC", p => { pod(p).hostIPC = true; }, ["hostIPC is true"]],
+        ["a privileged init container", p => { init(p).securityContext.privileged = true; }, ["init container 'migrate' is privileged"]],
+        ["a privileged ephemeral container", p => { debug(p).securityContext.privileged = true; }, ["ephemeral container 'debug' is privileged"]],
+        ["hostPort", p => { app(p).ports = [{ containerPort: 8080, hostPort: 8080 }]; }, ["container 'app' uses hostPort 8080"]],
+        ["a probe aimed at another host", p => { app(p).readinessProbe = { httpGet: { path: "/readyz", port: 8080, host: "10.0.0.1" } }; }, ["container 'app' sets readinessProbe.httpGet.host \"10.0.0.1\" (probes and hooks must target the pod)"]],
+        ["a lifecycle hook aimed at another host", p => { app(p).lifecycle = { preStop: { tcpSocket: { port: 80, host: "metadata" } } }; }, ["container 'app' sets lifecycle.preStop.tcpSocket.host \"metadata\" (probes and hooks must target the pod)"]],
+        ["AppArmor unconfined on a container", p => { app(p).securityContext.appArmorProfile = { type: "Unconfined" }; }, ["container 'app' sets appArmorProfile.type \"Unconfined\" (RuntimeDefault or Localhost allowed)"]],
+        ["AppArmor unconfined by annotation", p => { p.spec.template.metadata = { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "unconfined" } }; },
+            ["annotation container.apparmor.security.beta.kubernetes.io/app=\"unconfined\" (runtime/default or localhost/<profile> allowed)"]],
+        ["an SELinux type outside the container types", p => { pod(p).securityContext.seLinuxOptions = { type: "spc_t" }; },
+            ["pod sets seLinuxOptions.type \"spc_t\" (allowed: container_t, container_init_t, container_kvm_t, container_engine_t)"]],
+        ["an SELinux user", p => { app(p).securityContext.seLinuxOptions = { user: "system_u" }; }, ["container 'app' sets seLinuxOptions.user"]],
+        ["an unmasked /proc", p => { app(p).securityContext.procMount = "Unmasked"; }, ["container 'app' sets procMount \"Unmasked\" (Default required)"]],
+        ["an unsafe sysctl", p => { pod(p).securityContext.sysctls = [{ name: "net.ipv4.tcp_syncookies", value: "1" }, { name: "kernel.msgmax", value: "65536" }]; },
+            ["pod sets sysctl kernel.msgmax, which is not namespaced to the pod"]],
+        ["a hostPath volume", p => { pod(p).volumes = [{ name: "docker", hostPath: { path: "/var/run" } }]; },
+            ["volume \"docker\" is a hostPath volume (allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret)"]],
+        ["an NFS volume", p => { pod(p).volumes = [{ name: "share", nfs: { server: "nfs", path: "/" } }]; },
+            ["volume \"share\" is a nfs volume (allowed: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret)"]],
+        ["privilege escalation", p => { delete app(p).securityContext.allowPrivilegeEscalation; }, ["container 'app' does not set allowPrivilegeEscalation: false"]],
+        ["privilege escalation in an ephemeral container", p => { delete debug(p).securityContext.allowPrivilegeEscalation; }, ["ephemeral container 'debug' does not set allowPrivilegeEscalation: false"]],
+        ["runAsNonRoot false on a container overrides the pod", p => { app(p).securityContext.runAsNonRoot = false; }, ["container 'app' does not set runAsNonRoot: true (container or pod securityContext)"]],
+        ["no runAsNonRoot anywhere", p => { delete pod(p).securityContext.runAsNonRoot; },
+            ["init container 'migrate' does not set runAsNonRoot: true (container or pod securityContext)", "container 'app' does not set runAsNonRoot: true (container or pod securityContext)"]],
+        ["runAsUser 0 on the pod", p => { pod(p).securityContext.runAsUser = 0; }, ["pod sets runAsUser: 0"]],
+        ["runAsUser 0 on an init container", p => { init(p).securityContext.runAsUser = 0; }, ["init container 'migrate' sets runAsUser: 0"]],
+        ["unconfined seccomp on a container", p => { app(p).securityContext.seccompProfile = { type: "Unconfined" }; }, ["container 'app' has seccompProfile \"Unconfined\" (RuntimeDefault or Localhost required)"]],
+        ["unconfined seccomp on the pod", p => { pod(p).securityContext.seccompProfile = { type: "Unconfined" }; }, ["pod has seccompProfile \"Unconfined\" (RuntimeDefault or Localhost required)"]],
+        ["no seccomp profile anywhere", p => { delete pod(p).securityContext.seccompProfile; },
+            ["init container 'migrate' has seccompProfile unset (RuntimeDefault or Localhost required)", "container 'app' has seccompProfile unset (RuntimeDefault or Localhost required)"]],
+        ["capabilities not dropped in an init container", p => { init(p).securityContext.capabilities.drop = ["NET_RAW"]; }, ["init container 'migrate' does not drop ALL capabilities"]],
+        ["an added capability, even one baseline allows", p => { app(p).securityContext.capabilities.add = ["CHOWN", "NET_BIND_SERVICE"]; }, ["container 'app' adds capabilities CHOWN (only NET_BIND_SERVICE is allowed)"]],
     ];
     for (const [title, mutate, expected] of restricted) {
         it(`k8s-pod-security-restricted fails ${title}`, () => {
-            const out = run(podSecurityRestrictedPolicy(), mutate);
-            assert.deepStrictEqual(out.slice(-1), [`Deployment 'ingest': ${expected}.`]);
-            assert.strictEqual(out.length, title === "no runAsNonRoot anywhere" ? 2 : 1);
+            assert.deepStrictEqual(run(podSecurityRestrictedPolicy(), mutate), expected.map((e) => `Deployment 'ingest': ${e}.`));
         });
     }
+
+    it("k8s-pod-security-restricted passes what the standards allow", () => {
+        const allowed = (p: Props) => {
+            pod(p).securityContext.sysctls = [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }];
+            pod(p).securityContext.seLinuxOptions = { type: "container_t", level: "s0:c123,c456" };
+            pod(p).securityContext.appArmorProfile = { type: "RuntimeDefault" };
+            pod(p).securityContext.runAsUser = 10001;
+            pod(p).volumes = [{ name: "tmp", emptyDir: {} }, { name: "config", configMap: { name: "c" } }, { name: "token", projected: { sources: [] } }];
+            app(p).securityContext.capabilities.add = ["NET_BIND_SERVICE"];
+            app(p).securityContext.procMount = "Default";
+            p.spec.template.metadata = { annotations: { "container.apparmor.security.beta.kubernetes.io/app": "localhost/app-profile" } };
+            debug(p).securityContext.seccompProfile = { type: "Localhost", localhostProfile: "debug.json" };
+        };
+        assert.deepStrictEqual(run(podSecurityRestrictedPolicy(), allowed), []);
+    });
+
+    it("k8s-pod-security-restricted skips what is unknown during preview", () => {
+        assert.deepStrictEqual(run(podSecurityRestrictedPolicy(), p => {
+            pod(p).securityContext.runAsUser = UNKNOWN;
+            pod(p).volumes = UNKNOWN;
+            app(p).securityContext.allowPrivilegeEscalation = UNKNOWN;
+        }), []);
+    });
 
     it("k8s-workload-resources fails a missing request and limit", () => {
         assert.deepStrictEqual(run(workloadResourcesPolicy(), p => { delete app(p).resources.requests.cpu; delete app(p).resources.limits; }),

@@ -59,6 +59,13 @@ describe("eks-cluster-baseline (aws:eks/cluster:Cluster)", () => {
                 ["EKS cluster 'x' API endpoint is public to 0.0.0.0/0; disable endpointPublicAccess or restrict publicAccessCidrs to known networks."]],
             ["fails without encryptionConfig", p => { delete p.encryptionConfig; },
                 ["EKS cluster 'x' does not encrypt Kubernetes secrets; set encryptionConfig.provider.keyArn to a KMS key ARN."]],
+            ["fails a key that encrypts no resource", p => { p.encryptionConfig.resources = []; },
+                ["EKS cluster 'x' encryptionConfig.resources is []; it must include \"secrets\", or the KMS key encrypts nothing."]],
+            ["fails a key without resources", p => { delete p.encryptionConfig.resources; },
+                ["EKS cluster 'x' encryptionConfig.resources is []; it must include \"secrets\", or the KMS key encrypts nothing."]],
+            ["fails resources other than secrets", p => { p.encryptionConfig.resources = ["configmaps"]; },
+                ["EKS cluster 'x' encryptionConfig.resources is [\"configmaps\"]; it must include \"secrets\", or the KMS key encrypts nothing."]],
+            ["passes resources unknown in preview", p => { p.encryptionConfig.resources = UNKNOWN; }, []],
         ]);
 });
 

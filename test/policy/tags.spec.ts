@@ -12,10 +12,17 @@ describe("environment-tag", () => {
         const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: "first" }), "aws:iam/role:Role", "cluster-eks-eksRole-role", p => { delete p.tags; });
         assert.deepStrictEqual(runStackPolicy(policy, preview, policyConfig("prod", "environment-tag")), []);
     });
-    it("fails the prod config on a staging stack", () => {
-        const vs = messages(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("prod", "environment-tag")));
-        assert.ok(vs.length > 10);
-        assert.strictEqual(vs[0], "'net-vpc' (aws:ec2/vpc:Vpc) has Environment tag \"staging\"; this policy config is for environment \"prod\".");
+    it("fails the prod config on a staging stack in one line, not once per resource", () => {
+        const stack = platformStack(STAGING_SHAPE);
+        const vs = runStackPolicy(policy, stack, policyConfig("prod", "environment-tag"));
+        assert.strictEqual(vs.length, 1);
+        assert.match(vs[0].message, /^This policy config is for environment "prod", but the stack's \d+ tagged resources are all Environment "staging": run with the staging policy config \(policy\/config\/staging\.json\)\.$/);
+        assert.strictEqual(vs[0].urn, undefined);
+    });
+    it("names each stray resource when the stack is mostly of the config's environment", () => {
+        const stack = patched(platformStack(PROD_SHAPE), "aws:kms/key:Key", "data-key", p => { p.tags = { ...p.tags, Environment: "staging" }; });
+        assert.deepStrictEqual(messages(runStackPolicy(policy, stack, policyConfig("prod", "environment-tag"))),
+            ["'data-key' (aws:kms/key:Key) has Environment tag \"staging\"; this policy config is for environment \"prod\"."]);
     });
     it("fails a taggable resource without tags, accepts provider default tags, skips unknown tags", () => {
         const stack = patched(platformStack(PROD_SHAPE), "aws:kms/key:Key", "data-key", p => { delete p.tags; });

@@ -5,13 +5,16 @@
  */
 import Ajv from "ajv";
 import * as fs from "fs";
+import * as path from "path";
+import { validatePolicyPackConfig } from "../../policy/lib/config";
+import { createPolicies } from "../../policy/policies";
 import { EnforcementLevel, PackInfo, PolicyConfigEntry } from "../policy/analyzer";
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
 export class PolicyConfigError extends Error {
     constructor(readonly file: string, readonly problems: readonly string[]) {
-        super(`policy config ${file} fails the pack's schema:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        super(`policy config ${file} is not valid for the pack:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "PolicyConfigError";
     }
 }
@@ -19,6 +22,35 @@ export class PolicyConfigError extends Error {
 interface GivenEntry {
     enforcementLevel?: EnforcementLevel;
     properties: Record<string, unknown>;
+}
+
+/**
+ * Checks the policy config a stack will be judged by before its program runs, so a mistake costs
+ * seconds, not a whole run: the pack's strict rules (known policy names, enforcement levels, each
+ * policy's fields, where the CLI would drop or pass through a mistake), and that it is written for the
+ * stack's environment, which would otherwise fail every tagged resource one by one.
+ * `file` defaults to `<packDir>/config/<environment>.json`; a missing default is left to the check.
+ */
+export function validatePolicyConfigBeforeRun(stackConfig: Readonly<Record<string, string>>, file: string | undefined, packDir: string): void {
+    const environment = stackConfig["iot-platform:environment"];
+    const target = file ?? (environment === undefined ? undefined : path.join(packDir, "config", `${environment}.json`));
+    if (target === undefined || (file === undefined && !fs.existsSync(target))) {
+        return;
+    }
+    let document: unknown;
+    try {
+        document = JSON.parse(fs.readFileSync(target, "utf8"));
+    } catch (err) {
+        throw new PolicyConfigError(target, [`cannot read it as JSON: ${(err as Error).message}`]);
+    }
+    const problems = validatePolicyPackConfig(createPolicies(), document);
+    const configured = (document as Record<string, { environment?: unknown } | undefined>)?.["environment-tag"]?.environment;
+    if (environment !== undefined && typeof configured === "string" && configured !== environment) {
+        problems.push(`environment-tag.environment: this config is for environment "${configured}", the stack is "${environment}" (iot-platform:environment); use ${path.join(path.basename(packDir), "config", `${environment}.json`)}`);
+    }
+    if (problems.length > 0) {
+        throw new PolicyConfigError(target, problems);
+    }
 }
 
 /** Reads the file: each policy maps to an enforcement level string or an object of properties. */

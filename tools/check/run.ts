@@ -14,7 +14,7 @@ import { readStackFile, stackFilePath } from "../stackFile";
 import { toAnalyzerViews } from "./collect";
 import { inventory, mermaidDiagram } from "./inventory";
 import { CheckSetupError } from "./errors";
-import { PolicyConfigError, readPolicyConfigFile, reconcilePolicyConfig } from "./packConfig";
+import { PolicyConfigError, readPolicyConfigFile, reconcilePolicyConfig, validatePolicyConfigBeforeRun } from "./packConfig";
 import { CheckResult, CheckViolation } from "./report";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -55,6 +55,7 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
         } catch (err) {
             throw new CheckSetupError(`cannot read ${stackFile}: ${err instanceof Error ? err.message : String(err)}`);
         }
+        validatePolicyConfigBeforeRun(stackConfig.config, options.policyConfig, PACK_DIR);
         let run;
         try {
             run = await runPlatformProgram(stackConfig.config, options.stack, stackConfig.secretKeys);
