@@ -14,6 +14,10 @@
 // - Each CloudWatch log group is assumed to ingest ASSUMED_LOG_GB_PER_GROUP a month.
 // - Not modelled: NAT data processing, load balancer LCUs, data transfer, requests, snapshots, and the
 //   storage of S3 server access logs (one small record per request, expired by lifecycle).
+// - A cost input unknown during a preview is bounded where it can be: the worst case uses the highest
+//   price the input can lead to and the expected figure the most likely one, and the line says so
+//   (`bound`). An unknown input with no bound is reported like an unpriced resource, so the worst case
+//   is an upper bound in every shape the pack runs in (mocks, first preview, update preview).
 // A type that is neither priced here nor listed as free is reported, never priced at zero.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { StrictConfigSchema } from "./lib/config";
@@ -29,6 +33,8 @@ const MINUTES_PER_HOUR = 60;
 
 export interface CostLine {
     urn: string; name: string; type: string; item: string; monthlyUsd: number;
+    /** Set when an input of this line is unknown during preview: which one, and what the figures assume. */
+    bound?: string;
     /** EC2 instance-hours or the EKS control plane: what a cost baseline of instances is compared with. */
     compute?: boolean;
 }
@@ -37,10 +43,11 @@ export interface CostProblem { urn: string; name: string; type: string; message:
 export interface CostEstimate {
     expected: Estimate;
     worstCase: Estimate;
-    /** Resources that cost money but could not be priced (missing price, region, usage profile...). */
+    /**
+     * Resources that cost money but could not be priced (missing price, region, usage profile, or an
+     * input unknown during preview for which no upper bound exists).
+     */
     unpriced: CostProblem[];
-    /** Items left out because a value is unknown during preview (not violations). */
-    unknown: string[];
 }
 
 /** Types with no charge of their own (or charged through another resource, as noted). */
@@ -158,21 +165,29 @@ export function explicitRegion(r: StackResource): string | undefined {
     return typeof az === "string" && !isUnknown(az) ? az.replace(/[a-z]$/u, "") : undefined;
 }
 
+/** What a line is besides its price: compute (compared with a cost baseline), priced at a bound. */
+interface LineFacts { compute?: boolean; bound?: string }
+
 interface Pricer {
     prices: RegionPrices;
     table: PriceTable;
     graph: StackGraph;
-    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, compute?: boolean): void;
+    line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, about?: LineFacts): void;
     problem(r: StackResource, message: string): void;
-    unknown(r: StackResource, what: string): void;
+    /** An input unknown during preview that no price bounds: reported as unpriced. */
+    unbounded(r: StackResource, what: string): void;
 }
 
 function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const r = g.resource;
-    if (g.instanceTypes === UNKNOWN || g.desired === UNKNOWN || g.max === UNKNOWN) {
-        c.unknown(r, "instance type or node count");
+    if (g.instanceTypes === UNKNOWN || g.max === UNKNOWN) {
+        c.unbounded(r, "instance type or maximum node count");
         return;
     }
+    // The maximum bounds an unknown desired size; the group starts at its minimum when that is known.
+    const desired = g.desired !== UNKNOWN ? g.desired : g.min !== UNKNOWN ? g.min : g.max;
+    const bound = g.desired !== UNKNOWN ? undefined
+        : `desired size unknown during preview: expected at ${g.min !== UNKNOWN ? "the minimum" : "the maximum"}, worst case at the maximum`;
     const hourly = g.instanceTypes.map(t => ({ t, price: c.prices.ec2InstanceHour[t] }));
     const missing = hourly.filter(h => h.price === undefined).map(h => h.t);
     if (missing.length > 0) {
@@ -185,10 +200,10 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
     const first = hourly[0];
     const dearest = hourly.reduce((a, b) => (b.price > a.price ? b : a));
     const h = c.table.hoursPerMonth;
-    c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${g.desired} (max ${g.max})`,
-        g.desired * first.price * h, g.max * dearest.price * h, true);
+    c.line(r, `${first.t === dearest.t ? first.t : `${first.t} (worst case ${dearest.t})`} x ${desired} (max ${g.max})`,
+        desired * first.price * h, g.max * dearest.price * h, { compute: true, bound });
     if (g.rootVolume === UNKNOWN) {
-        c.unknown(r, "root volume");
+        c.unbounded(r, "root volume");
         return;
     }
     const gbMonth = c.prices.ebsGbMonth[g.rootVolume.type];
@@ -197,29 +212,44 @@ function priceNodeGroup(g: NodeGroupCapacity, c: Pricer): void {
         return;
     }
     const perNode = g.rootVolume.sizeGb * gbMonth;
-    c.line(r, `EBS ${g.rootVolume.type} ${g.rootVolume.sizeGb} GB root volume per node`, g.desired * perNode, g.max * perNode);
+    c.line(r, `EBS ${g.rootVolume.type} ${g.rootVolume.sizeGb} GB root volume per node`, desired * perNode, g.max * perNode, { bound });
 }
 
 function priceControlPlane(r: StackResource, c: Pricer): void {
     const version = at(r.props, "version");
     const supportType = at(r.props, "upgradePolicy", "supportType");
-    if (isUnknown(version) || isUnknown(supportType)) {
-        c.unknown(r, "Kubernetes version / support type");
+    const { standard, extended } = c.prices.eksControlPlaneHour;
+    const h = c.table.hoursPerMonth;
+    const item = (rate: string) => `EKS control plane (${rate} support)`;
+    // STANDARD opts out of extended support (AWS upgrades the cluster at the end of standard support
+    // instead), so the standard rate applies whatever the version.
+    if (supportType === "STANDARD") {
+        c.line(r, item("standard"), standard * h, standard * h, { compute: true });
         return;
     }
-    // A version past standard support is billed at the extended rate unless the cluster opted into
-    // STANDARD (AWS then upgrades it instead); absent version means the current default, in standard.
-    const extended = typeof version === "string" && supportType !== "STANDARD" &&
-        c.table.eksExtendedSupportVersions.includes(version);
-    const rate = extended ? c.prices.eksControlPlaneHour.extended : c.prices.eksControlPlaneHour.standard;
-    const monthly = rate * c.table.hoursPerMonth;
-    c.line(r, `EKS control plane (${extended ? "extended" : "standard"} support)`, monthly, monthly, true);
+    if (isUnknown(version)) {
+        c.line(r, item("standard; worst case extended"), standard * h, extended * h, { compute: true,
+            bound: "Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate" });
+        return;
+    }
+    // Absent version means @pulumi/eks's and EKS's current default, which is in standard support.
+    if (typeof version !== "string" || !c.table.eksExtendedSupportVersions.includes(version)) {
+        c.line(r, item("standard"), standard * h, standard * h, { compute: true });
+        return;
+    }
+    if (isUnknown(supportType)) {
+        // EXTENDED is the EKS default upgrade policy, so it is both the likely and the highest rate.
+        c.line(r, item("extended"), extended * h, extended * h, { compute: true,
+            bound: `support type unknown during preview: version ${version} is past standard support, priced at the extended-support rate (the EKS default)` });
+        return;
+    }
+    c.line(r, item("extended"), extended * h, extended * h, { compute: true });
 }
 
 function profileFor(stream: StackResource, c: Pricer): IngestProfile | undefined {
     const p = readIngestProfile(stream);
     if (p === UNKNOWN) {
-        c.unknown(stream, "ingest profile tags");
+        c.unbounded(stream, "ingest profile tags");
         return undefined;
     }
     if (typeof p === "string") {
@@ -232,7 +262,7 @@ function profileFor(stream: StackResource, c: Pricer): IngestProfile | undefined
 function priceStream(r: StackResource, c: Pricer): void {
     const mode = at(r.props, "streamModeDetails", "streamMode");
     if (isUnknown(mode)) {
-        c.unknown(r, "stream mode");
+        c.unbounded(r, "stream mode");
         return;
     }
     const h = c.table.hoursPerMonth;
@@ -249,7 +279,7 @@ function priceStream(r: StackResource, c: Pricer): void {
     }
     const shards = toNumber(at(r.props, "shardCount"));
     if (shards === UNKNOWN) {
-        c.unknown(r, "shard count");
+        c.unbounded(r, "shard count");
     } else {
         c.line(r, `Kinesis ${shards ?? 0} shard(s)`, (shards ?? 0) * k.shardHour * h);
     }
@@ -269,7 +299,7 @@ function priceFirehose(r: StackResource, c: Pricer): void {
         stream = streams[0];
     }
     if (stream === UNKNOWN) {
-        c.unknown(r, "source stream");
+        c.unbounded(r, "source stream");
         return;
     }
     if (stream === undefined) {
@@ -330,7 +360,9 @@ function priceResource(r: StackResource, c: Pricer): void {
         case "aws:alb/loadBalancer:LoadBalancer": {
             const kind = at(r.props, "loadBalancerType") ?? "application";
             if (kind === UNKNOWN) {
-                c.unknown(r, "load balancer type");
+                const hourly = Math.max(p.loadBalancerHour.application, p.loadBalancerHour.network);
+                c.line(r, "load balancer hours", hourly * h, hourly * h,
+                    { bound: "load balancer type unknown during preview: priced at the dearer of application and network" });
             } else if (kind === "application" || kind === "network") {
                 c.line(r, `${kind} load balancer hours`, p.loadBalancerHour[kind] * h);
             } else {
@@ -342,7 +374,7 @@ function priceResource(r: StackResource, c: Pricer): void {
             const kind = at(r.props, "vpcEndpointType") ?? "Gateway";
             const subnets = listAt(r.props, "subnetIds");
             if (kind === UNKNOWN || (kind === "Interface" && subnets === UNKNOWN)) {
-                c.unknown(r, "endpoint type / subnets");
+                c.unbounded(r, "endpoint type / subnets");
             } else if (kind === "Interface") {
                 const azs = Math.max(1, Array.isArray(subnets) ? subnets.length : 0);
                 c.line(r, `interface endpoint x ${azs} AZ`, azs * p.interfaceEndpointAzHour * h);
@@ -355,7 +387,7 @@ function priceResource(r: StackResource, c: Pricer): void {
             const size = toNumber(at(r.props, "size"));
             const type = at(r.props, "type") ?? "gp2";
             if (size === UNKNOWN || type === UNKNOWN) {
-                c.unknown(r, "volume size / type");
+                c.unbounded(r, "volume size / type");
             } else if (typeof type !== "string" || p.ebsGbMonth[type] === undefined) {
                 c.problem(r, `EBS volume type '${String(type)}' of '${r.name}' is not in the price table`);
             } else {
@@ -400,24 +432,26 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
     const expected: CostLine[] = [];
     const worst: CostLine[] = [];
     const unpriced: CostProblem[] = [];
-    const unknown: string[] = [];
     const prices = table.regions[region];
     if (!prices) {
         unpriced.push({ urn: "", name: "", type: "", message: `region ${region} is not in price table ${table.version} (has ${Object.keys(table.regions).join(", ")})` });
-        return { expected: total([]), worstCase: total([]), unpriced, unknown };
+        return { expected: total([]), worstCase: total([]), unpriced };
     }
     const graph = new StackGraph(resources);
     const c: Pricer = {
         prices,
         table,
         graph,
-        line: (r, item, e, w = e, compute) => {
-            const scope = compute ? { compute } : {};
-            expected.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: e, ...scope });
-            worst.push({ urn: r.urn, name: r.name, type: r.type, item, monthlyUsd: w, ...scope });
+        line: (r, item, e, w = e, about = {}) => {
+            const line = { urn: r.urn, name: r.name, type: r.type, item, ...(about.compute ? { compute: true } : {}), ...(about.bound === undefined ? {} : { bound: about.bound }) };
+            expected.push({ ...line, monthlyUsd: e });
+            worst.push({ ...line, monthlyUsd: w });
         },
         problem: (r, message) => unpriced.push({ urn: r.urn, name: r.name, type: r.type, message }),
-        unknown: (r, what) => unknown.push(`${r.name} (${r.type}): ${what} unknown during preview`),
+        unbounded: (r, what) => unpriced.push({
+            urn: r.urn, name: r.name, type: r.type,
+            message: `${what} of '${r.name}' (${r.type}) is unknown during preview and no price bounds it, so the worst case would not be an upper bound`,
+        }),
     };
     for (const r of resources) {
         // A real preview shows an @pulumi/eks component's children: they are priced, not the component.
@@ -438,7 +472,7 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
     for (const p of problems) {
         c.problem(p.resource, p.message);
     }
-    return { expected: total(expected), worstCase: total(worst), unpriced, unknown };
+    return { expected: total(expected), worstCase: total(worst), unpriced };
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -452,6 +486,11 @@ export function formatBreakdown(e: Estimate, top = 8): string {
         shown.push(`${byAmount.length - top} more line(s) ${usd(rest)}`);
     }
     return shown.join("; ");
+}
+
+/** The lines priced at a bound because an input is unknown during preview, with why; "" when none. */
+export function formatBounded(e: Estimate): string {
+    return e.lines.filter(l => l.bound !== undefined).map(l => `${l.name}: ${l.item} ${usd(l.monthlyUsd)} (${l.bound})`).join("; ");
 }
 
 export interface BudgetConfig { region: string; monthlyBudgetUsd: number }
@@ -478,11 +517,12 @@ export function monthlyBudgetPolicy(table: PriceTable = PRICE_TABLE): StackValid
             }
             const worst = estimate.worstCase.totalUsd;
             if (worst > config.monthlyBudgetUsd) {
-                const unknown = estimate.unknown.length > 0 ? ` Not included (unknown during preview): ${estimate.unknown.join("; ")}.` : "";
+                const bounded = formatBounded(estimate.worstCase);
                 reportViolation(
                     `Worst-case monthly cost ${usd(worst)} exceeds the budget of ${usd(config.monthlyBudgetUsd)} ` +
                     `(expected ${usd(estimate.expected.totalUsd)}; ${config.region} list prices ${table.version} as of ${table.asOf}). ` +
-                    `Top worst-case lines: ${formatBreakdown(estimate.worstCase)}. Total ${usd(worst)}.${unknown}`,
+                    `Top worst-case lines: ${formatBreakdown(estimate.worstCase)}. Total ${usd(worst)}.` +
+                    (bounded ? ` Bounded (unknown during preview): ${bounded}.` : ""),
                 );
             }
         },

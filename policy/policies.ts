@@ -2,6 +2,7 @@
 import { Policies } from "@pulumi/policy";
 import { nodeCapacityPolicy } from "./capacity";
 import { monthlyBudgetPolicy } from "./cost";
+import { addonsNeedNodesPolicy } from "./deploy";
 import {
     grafanaPasswordPolicy, imagePinnedPolicy, podSecurityRestrictedPolicy, readOnlyRootFilesystemPolicy,
     topologySpreadPolicy, workloadNamespacePolicy, workloadProbesPolicy, workloadResourcesPolicy,
@@ -22,6 +23,7 @@ export function createPolicies(): Policies {
         nodeCapacityPolicy(),
         eksClusterBaselinePolicy(),
         eksNodeGroupBaselinePolicy(),
+        addonsNeedNodesPolicy(),
         launchTemplateImdsPolicy(),
         kmsKeyRotationPolicy(),
         securityGroupPublicIngressPolicy(),

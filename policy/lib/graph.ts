@@ -18,6 +18,8 @@ export interface StackResource {
     providerRegion?: string;
     /** Property name -> URNs of the resources that property was computed from. */
     propertyDependencies?: Record<string, string[]>;
+    /** URNs the resource depends on (dependsOn, property dependencies; a remote component as itself). */
+    dependencies?: string[];
 }
 
 export function fromPolicyResources(resources: readonly PolicyResource[]): StackResource[] {
@@ -35,6 +37,7 @@ export function fromPolicyResources(resources: readonly PolicyResource[]): Stack
             parent: r.parent?.urn ?? r.opts?.parent,
             providerRegion: typeof providerRegion === "string" ? providerRegion : undefined,
             propertyDependencies,
+            dependencies: (r.dependencies ?? []).map(d => d.urn),
         };
     });
 }

@@ -10,6 +10,7 @@ import { renderJson, renderMarkdown, renderText } from "../../tools/check/report
 import { CheckSetupError, PACK_DIR, runCheck } from "../../tools/check/run";
 import { runPlatformProgram } from "../../tools/mockProgram";
 import { PolicyPackProcess } from "../../tools/policy/analyzer";
+import { res, UNKNOWN } from "../policy/util";
 import { filledConfig, PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
 
 describe("offline check", function () {
@@ -208,5 +209,16 @@ describe("offline check", function () {
             assert.equal(run.status, 2);
             assert.match(run.stderr, /unknown argument "--stak"\nusage: npm run check/);
         });
+    });
+});
+
+describe("offline check report", () => {
+    it("names the cost lines priced at a bound because an input is unknown", () => {
+        const estimate = estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], PRICE_TABLE, "us-east-1");
+        const text = renderText({
+            stack: "s", environment: "s", policyConfig: "p.json", policyPack: { name: "pack", version: "0" }, resources: [], inventory: [],
+            cost: { region: "us-east-1", budgetUsd: 1000, estimate }, configWarnings: [], violations: [], diagram: "",
+        });
+        assert.match(text, /\n {2}bounded: c: EKS control plane \(standard; worst case extended support\) \(Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate\)\n/);
     });
 });

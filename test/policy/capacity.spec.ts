@@ -11,7 +11,7 @@ describe("node-capacity policy", () => {
     const prodConfig = policyConfig("prod", "node-capacity");
 
     it("passes the shipped configs on their stacks, as under mocks and in a real preview", () => {
-        for (const realPreview of [false, true]) {
+        for (const realPreview of [undefined, "first", "update"] as const) {
             assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview }), prodConfig), []);
             assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...STAGING_SHAPE, realPreview }), policyConfig("staging", "node-capacity")), []);
         }
@@ -93,7 +93,7 @@ describe("node-capacity policy", () => {
 
     it("checks the aws:eks/nodeGroup child in a real preview: instance type and max size", () => {
         const NG = "aws:eks/nodeGroup:NodeGroup";
-        const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
+        const preview = platformStack({ ...PROD_SHAPE, realPreview: "first" });
         assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; }), prodConfig)), [
             "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
         ]);

@@ -84,7 +84,7 @@ describe("cost model", () => {
             res("kubernetes:apps/v1:Deployment", "d", {}), res("iot:platform:Network", "n", {}),
             res("aws:ec2/vpcEndpoint:VpcEndpoint", "gw", { vpcEndpointType: "Gateway" }),
         ], PRICE_TABLE, "us-east-1");
-        assert.deepStrictEqual(e, { expected: { lines: [], totalUsd: 0 }, worstCase: { lines: [], totalUsd: 0 }, unpriced: [], unknown: [] });
+        assert.deepStrictEqual(e, { expected: { lines: [], totalUsd: 0 }, worstCase: { lines: [], totalUsd: 0 }, unpriced: [] });
     });
 
     it("prices an eks:index:Cluster default node group at @pulumi/eks defaults (2 x t3.medium, max 2)", () => {
@@ -98,22 +98,79 @@ describe("cost model", () => {
         near(e.expected.totalUsd, 0.60 * 730);
     });
 
-    it("does not fail or price unknown values during preview", () => {
+    describe("control plane with inputs unknown during preview", () => {
+        const controlPlane = (props: Record<string, unknown>) => {
+            const e = estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", props)], PRICE_TABLE, "us-east-1");
+            assert.deepStrictEqual(e.unpriced, []);
+            return [e.expected.lines, e.worstCase.lines].map(ls => ls.map(l => [l.item, Number(l.monthlyUsd.toFixed(2)), l.bound]));
+        };
+
+        it("uses the standard rate for a known version in standard support, whatever the support type becomes", () => {
+            const standard = [["EKS control plane (standard support)", 73, undefined]];
+            assert.deepStrictEqual(controlPlane({ version: "1.34", upgradePolicy: UNKNOWN }), [standard, standard]);
+            assert.deepStrictEqual(controlPlane({ version: "1.34", upgradePolicy: { supportType: UNKNOWN } }), [standard, standard]);
+            assert.deepStrictEqual(controlPlane({ version: "1.34", upgradePolicy: { supportType: "EXTENDED" } }), [standard, standard]);
+        });
+
+        it("bounds an unknown support type of a version past standard support at the extended rate, the EKS default", () => {
+            const line = ["EKS control plane (extended support)", 438,
+                "support type unknown during preview: version 1.28 is past standard support, priced at the extended-support rate (the EKS default)"];
+            assert.deepStrictEqual(controlPlane({ version: "1.28", upgradePolicy: UNKNOWN }), [[line], [line]]);
+        });
+
+        it("bounds an unknown version: expected at the standard rate, worst case at the extended rate", () => {
+            const bound = "Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate";
+            assert.deepStrictEqual(controlPlane({ version: UNKNOWN }), [
+                [["EKS control plane (standard; worst case extended support)", 73, bound]],
+                [["EKS control plane (standard; worst case extended support)", 438, bound]],
+            ]);
+        });
+
+        it("uses the standard rate for support type STANDARD, known or not the version", () => {
+            const standard = [["EKS control plane (standard support)", 73, undefined]];
+            for (const version of ["1.28", UNKNOWN]) {
+                assert.deepStrictEqual(controlPlane({ version, upgradePolicy: { supportType: "STANDARD" } }), [standard, standard]);
+            }
+        });
+    });
+
+    it("bounds an unknown load balancer type at the dearer of the two", () => {
+        const e = estimateMonthlyCost([res("aws:lb/loadBalancer:LoadBalancer", "lb", { loadBalancerType: UNKNOWN })], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e.worstCase.lines.map(l => [l.item, l.bound]), [
+            ["load balancer hours", "load balancer type unknown during preview: priced at the dearer of application and network"],
+        ]);
+        near(e.worstCase.totalUsd, 0.0225 * 730);
+    });
+
+    it("reports an input unknown during preview that no price bounds, instead of leaving it out", () => {
         const e = estimateMonthlyCost([res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: UNKNOWN, scalingConfig: { desiredSize: 2, maxSize: 3 } })], PRICE_TABLE, "us-east-1");
+        assert.deepStrictEqual(e.unpriced.map(p => p.message), [
+            "instance type or maximum node count of 'ng' (aws:eks/nodeGroup:NodeGroup) is unknown during preview and no price bounds it, so the worst case would not be an upper bound",
+        ]);
+        assert.deepStrictEqual(e.worstCase.lines, []);
+    });
+
+    it("bounds an unknown desired size of a node group by its maximum, expected at its minimum", () => {
+        const e = estimateMonthlyCost([res("aws:eks/nodeGroup:NodeGroup", "ng", {
+            instanceTypes: ["m6i.large"], diskSize: 20, scalingConfig: { desiredSize: UNKNOWN, minSize: 2, maxSize: 5 },
+        })], PRICE_TABLE, "us-east-1");
+        const bound = "desired size unknown during preview: expected at the minimum, worst case at the maximum";
+        assert.deepStrictEqual(e.expected.lines.map(l => [l.item, l.bound]), [["m6i.large x 2 (max 5)", bound], ["EBS gp2 20 GB root volume per node", bound]]);
+        near(e.expected.totalUsd, 2 * (0.096 * 730 + 20 * 0.10));
+        near(e.worstCase.totalUsd, 5 * (0.096 * 730 + 20 * 0.10));
         assert.deepStrictEqual(e.unpriced, []);
-        assert.deepStrictEqual(e.unknown, ["ng (aws:eks/nodeGroup:NodeGroup): instance type or node count unknown during preview"]);
     });
 
     it("counts a remote component and its real-preview children once", () => {
         const mocks = estimateMonthlyCost(platformStack(PROD_SHAPE), PRICE_TABLE, "us-east-1");
-        const preview = estimateMonthlyCost(platformStack({ ...PROD_SHAPE, realPreview: true }), PRICE_TABLE, "us-east-1");
+        const preview = estimateMonthlyCost(platformStack({ ...PROD_SHAPE, realPreview: "first" }), PRICE_TABLE, "us-east-1");
         near(preview.worstCase.totalUsd, mocks.worstCase.totalUsd);
         near(preview.expected.totalUsd, mocks.expected.totalUsd);
         assert.deepStrictEqual(preview.expected.lines.filter(l => /m6a|control plane/.test(l.item)).map(l => [l.type, l.item]), [
             ["aws:eks/cluster:Cluster", "EKS control plane (standard support)"],
             ["aws:eks/nodeGroup:NodeGroup", "m6a.large x 3 (max 6)"],
         ]);
-        assert.deepStrictEqual([preview.unpriced, preview.unknown], [[], []]);
+        assert.deepStrictEqual(preview.unpriced, []);
     });
 
     it("prices a real preview's cluster through its children: control plane once, default node group once", () => {
@@ -163,6 +220,16 @@ describe("monthly-budget policy", () => {
         assert.strictEqual(v.urn, undefined);
         assert.match(v.message, /^Worst-case monthly cost \$1561\.42 exceeds the budget of \$600\.00 \(expected \$902\.36; us-east-2 list prices 2025\.06\.2 as of 2025-06-01\)\. Top worst-case lines: data-delivery: Firehose ingest 12531 GB \(5 KB rounding\) \$726\.81; cluster-nodes: m6a\.large x 3 \(max 6\) \$378\.43; /);
         assert.match(v.message, /Total \$1561\.42\.$/);
+    });
+
+    it("names the lines priced at a bound in the violation", () => {
+        const vs = runStackPolicy(policy, [res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], { region: "us-east-1", monthlyBudgetUsd: 100 });
+        assert.deepStrictEqual(messages(vs), [
+            `Worst-case monthly cost $438.00 exceeds the budget of $100.00 (expected $73.00; us-east-1 list prices ${PRICE_TABLE.version} as of ${PRICE_TABLE.asOf}). ` +
+            "Top worst-case lines: c: EKS control plane (standard; worst case extended support) $438.00. Total $438.00. " +
+            "Bounded (unknown during preview): c: EKS control plane (standard; worst case extended support) $438.00 " +
+            "(Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate).",
+        ]);
     });
 
     it("reports an unpriced resource against its URN", () => {

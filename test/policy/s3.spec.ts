@@ -131,7 +131,7 @@ describe("s3-bucket-baseline", () => {
         });
 
         describe("in a real preview (bucket names and ids unknown, property dependencies recorded)", () => {
-            const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
+            const preview = platformStack({ ...PROD_SHAPE, realPreview: "first" });
 
             it("resolves the target through the BucketLogging's dependency: SSE-S3 passes on it, fails without it", () => {
                 assert.deepStrictEqual(runStackPolicy(policy, preview), []);
@@ -164,7 +164,7 @@ describe("s3-access-logging (advisory)", () => {
 
     it("passes the lake logging to its access-log bucket, and exempts that bucket", () => {
         assert.deepStrictEqual(runStackPolicy(policy, base), []);
-        assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview: true })), []);
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview: "first" })), []);
     });
 
     it("flags every bucket once nothing logs (the former target is no longer exempt)", () => {
@@ -175,7 +175,7 @@ describe("s3-access-logging (advisory)", () => {
     });
 
     it("skips while a logging target cannot be identified in preview", () => {
-        const opaque = platformStack({ ...PROD_SHAPE, realPreview: true }).map(r => r.type === S.log ? { ...r, propertyDependencies: { ...r.propertyDependencies, targetBucket: [] } } : r);
+        const opaque = platformStack({ ...PROD_SHAPE, realPreview: "first" }).map(r => r.type === S.log ? { ...r, propertyDependencies: { ...r.propertyDependencies, targetBucket: [] } } : r);
         assert.deepStrictEqual(runStackPolicy(policy, opaque), []);
     });
 

@@ -40,7 +40,7 @@ describe("eks-cluster-baseline (eks:index:Cluster)", () => {
 describe("eks-cluster-baseline in a real preview", () => {
     it("skips eks:index:Cluster as the pulumi-eks provider registers it (no inputs); its child is checked", () => {
         assert.deepStrictEqual(runResourcePolicy(eksClusterBaselinePolicy(), { type: "eks:index:Cluster", props: {} }), []);
-        const child = platformStack({ ...PROD_SHAPE, realPreview: true }).find(r => r.type === "aws:eks/cluster:Cluster")!;
+        const child = platformStack({ ...PROD_SHAPE, realPreview: "first" }).find(r => r.type === "aws:eks/cluster:Cluster")!;
         assert.deepStrictEqual(runResourcePolicy(eksClusterBaselinePolicy(), { type: child.type, props: child.props, name: "x" }), []);
         const open = structuredClone(child.props) as Props;
         open.vpcConfig.publicAccessCidrs = ["0.0.0.0/0"];
@@ -141,10 +141,10 @@ describe("eks-node-group-baseline", () => {
     const MNG = "eks:index:ManagedNodeGroup";
     it("passes private subnets in three AZs, under mocks and in a real preview", () => {
         assert.deepStrictEqual(runStackPolicy(policy, platformStack(PROD_SHAPE)), []);
-        assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview: true })), []);
+        assert.deepStrictEqual(runStackPolicy(policy, platformStack({ ...PROD_SHAPE, realPreview: "first" })), []);
     });
     it("fails public subnets on the aws:eks/nodeGroup child of a real preview (ids unknown, resolved through dependencies)", () => {
-        const preview = platformStack({ ...PROD_SHAPE, realPreview: true });
+        const preview = platformStack({ ...PROD_SHAPE, realPreview: "first" });
         const publicUrns = ["net-public-0", "net-public-1"].map(n => preview.find(r => r.name === n)!.urn);
         const child = preview.find(r => r.type === "aws:eks/nodeGroup:NodeGroup")!;
         const stack = preview.map(r => r === child
@@ -169,7 +169,7 @@ describe("eks-node-group-baseline", () => {
         ]);
         const fixed = patched(arm, MNG, "cluster-nodes", p => { p.amiType = "AL2023_ARM_64_STANDARD"; });
         assert.deepStrictEqual(runStackPolicy(policy, fixed), []);
-        const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: true }), "aws:eks/nodeGroup:NodeGroup", "cluster-nodes", p => { p.amiType = "AL2023_ARM_64_STANDARD"; });
+        const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: "first" }), "aws:eks/nodeGroup:NodeGroup", "cluster-nodes", p => { p.amiType = "AL2023_ARM_64_STANDARD"; });
         assert.match(messages(runStackPolicy(policy, preview))[0], /runs AMI type AL2023_ARM_64_STANDARD \(arm64\) on instance type\(s\) m6a\.large of the other architecture/);
     });
     it("leaves an unknown or custom AMI type alone", () => {

@@ -9,7 +9,7 @@ describe("environment-tag", () => {
         assert.deepStrictEqual(runStackPolicy(policy, platformStack(STAGING_SHAPE), policyConfig("staging", "environment-tag")), []);
     });
     it("skips the children of @pulumi/eks components in a real preview (tags the program cannot set)", () => {
-        const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: true }), "aws:iam/role:Role", "cluster-eks-eksRole", p => { delete p.tags; });
+        const preview = patched(platformStack({ ...PROD_SHAPE, realPreview: "first" }), "aws:iam/role:Role", "cluster-eks-eksRole-role", p => { delete p.tags; });
         assert.deepStrictEqual(runStackPolicy(policy, preview, policyConfig("prod", "environment-tag")), []);
     });
     it("fails the prod config on a staging stack in one line, not once per resource", () => {

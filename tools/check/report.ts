@@ -89,6 +89,7 @@ export function renderText(result: CheckResult, topCostLines = 10): string {
     }
     out.push(`  ${"total".padEnd(width)}  ${usd(estimate.expected.totalUsd).padStart(12)}  ${usd(estimate.worstCase.totalUsd).padStart(12)}`);
     out.push(`  ${"budget".padEnd(width)}  ${"".padStart(12)}  ${usd(budgetUsd).padStart(12)}  ${estimate.worstCase.totalUsd <= budgetUsd ? "within budget" : "OVER BUDGET"}`);
+    estimate.worstCase.lines.filter((l) => l.bound !== undefined).forEach((l) => out.push(`  bounded: ${l.name}: ${l.item} (${l.bound})`));
     estimate.unpriced.forEach((p) => out.push(`  unpriced: ${p.message}`));
     if (result.cost.baseline) {
         out.push(`  baseline: ${baselineSummary(result.cost.baseline)}`);
