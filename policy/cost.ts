@@ -1,6 +1,6 @@
 // Monthly cost model and the budget policy.
 //
-// Assumptions (also in README.md, "Cost-estimation assumptions"):
+// Assumptions (also in docs/policy-pack.md, "Cost-estimation assumptions"):
 // - 730 hours a month; on-demand list prices from pricing.ts; spot capacity is priced at on-demand.
 // - expected = desired node counts; worst case = every node group / autoscaling group at max size,
 //   multi-type groups at their most expensive type, and usage at the ingest profile's peak rate

@@ -20,7 +20,7 @@ export interface RegionPrices {
     ec2InstanceHour: Readonly<Record<string, number>>;
     /** EBS volume storage, per GB-month, by volume type. */
     ebsGbMonth: Readonly<Record<string, number>>;
-    /** Per NAT gateway-hour. Data processing ($/GB) is not modelled: see README.md, "Cost-estimation assumptions". */
+    /** Per NAT gateway-hour. Data processing ($/GB) is not modelled: see docs/policy-pack.md, "Cost-estimation assumptions". */
     natGatewayHour: number;
     /** Public IPv4 address (Elastic IP), per hour. */
     publicIpv4Hour: number;

@@ -99,7 +99,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const slack = receivers.slackWebhookUrl !== undefined;
         const pagerduty = receivers.pagerdutyRoutingKey !== undefined;
         if (!slack && !pagerduty) {
-            pulumi.log.warn("no Slack webhook or PagerDuty routing key configured: alerts fire in Alertmanager but notify no one (see 'Configuring the receivers' in README.md)", this);
+            pulumi.log.warn("no Slack webhook or PagerDuty routing key configured: alerts fire in Alertmanager but notify no one (see 'Configuring the receivers' in docs/monitoring.md)", this);
         }
         const receiverSecretName = "alertmanager-receivers";
         const receiverData: Record<string, pulumi.Input<string>> = {};

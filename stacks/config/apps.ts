@@ -153,7 +153,7 @@ const appSchema = strictObject({
  * The catalog as a list. Rules across entries (unique names and namespaces, `allowFrom` naming a
  * catalog app) are in `appsCatalogProblems`, so they still run when one entry has a typo.
  */
-export const appsSchema = z.array(appSchema, { error: "must be a list of apps (README.md, \"The app entry\")" }).min(1, { error: "must list at least one app" });
+export const appsSchema = z.array(appSchema, { error: "must be a list of apps (docs/applications.md, \"The app entry\")" }).min(1, { error: "must list at least one app" });
 
 export type AppsConfig = z.infer<typeof appsSchema>;
 

@@ -30,14 +30,14 @@ const platformSchema = strictObject({
     network: networkSchema,
     cluster: clusterSchema,
     data: dataSchema,
-    /** The application catalog: one entry per service, each in its own namespace (README.md, "The app entry"). */
+    /** The application catalog: one entry per service, each in its own namespace (docs/applications.md, "The app entry"). */
     apps: appsSchema,
     monitoring: monitoringSchema.prefault({}),
     /** What the environment replaces; the offline check compares the stack's compute cost with it (docs/cost.md). */
     costBaseline: costBaselineSchema.optional(),
     /** The escalation ladder (docs/incident-response.md); the seed's ladder when left out. */
     incident: incidentSchema,
-    /** Alert receiver credentials: set with `pulumi config set --secret` (README.md, "Configuring the receivers"). */
+    /** Alert receiver credentials: set with `pulumi config set --secret` (docs/monitoring.md, "Configuring the receivers"). */
     slackWebhookUrl: alertingSecret,
     pagerdutyRoutingKey: alertingSecret,
     pagerdutyCloudwatchKey: alertingSecret,

@@ -151,8 +151,8 @@ describe("offline check", function () {
         assert.equal(JSON.parse(renderJson(result)).cost.baseline.differencePercent.expected, b.differencePercent.expected);
         const text = renderText(result);
         const shown = (doc: string) => doc.slice(doc.indexOf("Monthly cost (USD"), doc.indexOf("\nmandatory violations"));
-        assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")), shown(text),
-            "README.md shows stale cost figures: paste the cost block of `npm run check -- --stack prod`");
+        assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, "docs", "offline-check.md"), "utf8")), shown(text),
+            "docs/offline-check.md shows stale cost figures: paste the cost block of `npm run check -- --stack prod`");
     });
 
     it("writes JSON with the documented fields", async () => {
@@ -164,8 +164,8 @@ describe("offline check", function () {
         assert.equal(doc.summary.allowed, true);
         assert.equal(doc.resources.length, result.resources.length);
         assert.match(doc.diagram, /^flowchart LR/);
-        const embedded = /\x60{3}mermaid\n([\s\S]*?)\n\x60{3}/.exec(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8"))?.[1];
-        assert.equal(embedded, doc.diagram, "README.md embeds a stale diagram: paste the output of `npm run check -- --stack prod --diagram`");
+        const embedded = /\x60{3}mermaid\n([\s\S]*?)\n\x60{3}/.exec(fs.readFileSync(path.join(PROJECT_DIR, "docs", "architecture.md"), "utf8"))?.[1];
+        assert.equal(embedded, doc.diagram, "docs/architecture.md embeds a stale diagram: paste the output of `npm run check -- --stack prod --diagram`");
         assert.match(renderMarkdown(result), /^### ✅ `prod-copy`: 0 mandatory/);
     });
 
