@@ -124,6 +124,8 @@ describe("check report JSON against docs/check-report.schema.json", function () 
     let pack: PolicyPackProcess;
     let fixtures: string;
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(SCHEMA);
+    // A plain boolean: Ajv's type guard would narrow the parsed document to `unknown`.
+    const valid = (doc: unknown): boolean => validate(doc);
     const problems = () => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("\n");
 
     before(async () => {
@@ -140,7 +142,7 @@ describe("check report JSON against docs/check-report.schema.json", function () 
 
     it("describes the prod stack's document, schemaVersion first, every amount in cents", async () => {
         const doc = JSON.parse(renderJson(await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack), true));
-        assert.ok(validate(doc), problems());
+        assert.ok(valid(doc), problems());
         assert.equal(Object.keys(doc)[0], "schemaVersion");
         const amounts = [doc.cost.budgetUsd, doc.cost.expected.totalUsd, doc.cost.worstCase.totalUsd, doc.cost.baseline.baseline.totalUsd,
             ...[...doc.cost.expected.lines, ...doc.cost.worstCase.lines, ...doc.cost.baseline.baseline.lines].map((l: { monthlyUsd: number }) => l.monthlyUsd)];
@@ -151,7 +153,7 @@ describe("check report JSON against docs/check-report.schema.json", function () 
     it("describes a refused stack's violations, whose limits name the policy config file", async () => {
         const result = await runCheck({ stack: "too-many-nodes", projectDir: fixtures }, pack);
         const doc = JSON.parse(renderJson(result));
-        assert.ok(validate(doc), problems());
+        assert.ok(valid(doc), problems());
         assert.equal(doc.summary.allowed, false);
         const perGroup = doc.violations.find((v: CheckViolation) => v.policy === "node-capacity" && v.resource !== undefined);
         // The file as the report names it everywhere: relative to the project directory (here a temporary one).
@@ -161,9 +163,9 @@ describe("check report JSON against docs/check-report.schema.json", function () 
 
     it("is refused by the schema when a field changes shape", async () => {
         const doc = JSON.parse(renderJson(result()));
-        assert.ok(validate(doc), problems());
+        assert.ok(valid(doc), problems());
         doc.cost.budgetUsd = "1700";
-        assert.equal(validate(doc), false);
+        assert.equal(valid(doc), false);
         assert.equal(problems(), "/cost/budgetUsd must be number");
     });
 });
