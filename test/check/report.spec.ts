@@ -93,6 +93,7 @@ describe("check report", () => {
             assert.match(md, /\n\| stack \| Node groups can scale to 9 nodes in total\. \|\n/);
             assert.match(md, /\n\| `app-0` \| 3 replicas \\\| no spread \|\n/);
             assert.doesNotMatch(md, /more \(/);
+            assert.match(md, /\n<\/details>\n\n<details><summary>❌ <code>node-capacity<\/code>/);
         });
     });
 

@@ -169,6 +169,9 @@ function violationGroups(result: CheckResult): string[] {
     const out: string[] = [];
     for (const found of groups.values()) {
         const { policy, enforcementLevel } = found[0];
+        if (out.length > 0) {
+            out.push("");
+        }
         out.push(`<details><summary>${enforcementLevel === "mandatory" ? "❌" : "⚠️"} <code>${policy}</code> (${enforcementLevel}): ${found.length} violation${found.length === 1 ? "" : "s"}</summary>`);
         out.push("");
         out.push(`| resource | message |`);
