@@ -58,6 +58,7 @@ const MARKDOWN_RESOURCES_PER_POLICY = 5;
 
 /** The JSON document's layout version: bumped when a field is removed, renamed or changes meaning. */
 export const JSON_SCHEMA_VERSION = 1;
+
 const percent = (n: number) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${Math.abs(n).toFixed(1)}%`;
 
 /** One line: the stack's compute cost against the baseline, expected and worst case. */
