@@ -1,6 +1,7 @@
 // Node capacity limits per environment.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { StrictConfigSchema } from "./lib/config";
+import { codeLimit, configLimit } from "./lib/limits";
 import { configuredStackCheck } from "./lib/policy";
 import { fromPolicyResources, StackGraph } from "./lib/graph";
 import { at, isUnknown, toNumber, UNKNOWN } from "./lib/values";
@@ -86,7 +87,7 @@ export function nodeCapacityPolicy(): StackValidationPolicy {
         configSchema: capacityConfigSchema,
         check: (config, args, reportViolation) => {
             const graph = new StackGraph(fromPolicyResources(args.resources));
-            const allowed = config.allowedInstanceTypes.join(", ");
+            const allowed = `${config.allowedInstanceTypes.join(", ")} ${configLimit(name, "allowedInstanceTypes")}`;
             const { groups, problems } = collectNodeGroups(graph);
             for (const p of problems) {
                 reportViolation(`Cannot check capacity: ${p.message}.`, p.resource.urn);
@@ -107,11 +108,11 @@ export function nodeCapacityPolicy(): StackValidationPolicy {
                 if (g.max !== UNKNOWN) {
                     total += g.max;
                     if (g.max > config.maxNodesPerGroup) {
-                        reportViolation(`'${r.name}' (${r.type}) can scale to ${g.max} nodes; the limit per node group is ${config.maxNodesPerGroup}.`, r.urn);
+                        reportViolation(`'${r.name}' (${r.type}) can scale to ${g.max} nodes; the limit per node group is ${config.maxNodesPerGroup} ${configLimit(name, "maxNodesPerGroup")}.`, r.urn);
                     }
                 }
                 if (g.spot === true && !config.spotAllowed) {
-                    reportViolation(`'${r.name}' (${r.type}) uses spot capacity, which is not allowed in this environment.`, r.urn);
+                    reportViolation(`'${r.name}' (${r.type}) uses spot capacity, which is not allowed in this environment ${configLimit(name, "spotAllowed")}.`, r.urn);
                 }
             }
             const slots = podSlots(groups);
@@ -119,12 +120,12 @@ export function nodeCapacityPolicy(): StackValidationPolicy {
                 const pods = workloadPods(graph, total);
                 if (pods > slots.slots) {
                     reportViolation(`The stack's workloads can reach ${pods} pods (HPA maxima, replicas, DaemonSets on ${total} nodes; Helm releases not counted), ` +
-                        `over the ${slots.slots} pods the node groups admit at max size (${slots.parts.join(", ")}; max pods per node from the instance catalogue).`);
+                        `over the ${slots.slots} pods the node groups admit at max size (${slots.parts.join(", ")}) ${codeLimit("policy/instances.ts", "INSTANCE_CATALOGUE max pods per node")}.`);
                 }
             }
             if (total > config.maxTotalNodes) {
                 const parts = groups.filter(g => g.max !== UNKNOWN).map(g => `${g.resource.name}=${String(g.max)}`).join(", ");
-                reportViolation(`Node groups can scale to ${total} nodes in total (${parts}); the limit is ${config.maxTotalNodes}.`);
+                reportViolation(`Node groups can scale to ${total} nodes in total (${parts}); the limit is ${config.maxTotalNodes} ${configLimit(name, "maxTotalNodes")}.`);
             }
             for (const lt of graph.ofType(T.launchTemplate)) {
                 const type = at(lt.props, "instanceType");

@@ -23,6 +23,8 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { StrictConfigSchema } from "./lib/config";
 import { configuredStackCheck } from "./lib/policy";
 import { fromPolicyResources, StackGraph, StackResource } from "./lib/graph";
+import { configLimit } from "./lib/limits";
+import { formatUsd as usd } from "./lib/money";
 import { at, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "./lib/values";
 import { collectNodeGroups, NodeGroupCapacity, shownByChildren, T } from "./nodes";
 import { PRICE_TABLE, PriceTable, RegionPrices } from "./pricing";
@@ -475,8 +477,6 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
     return { expected: total(expected), worstCase: total(worst), unpriced };
 }
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
-
 /** The breakdown printed in the budget violation (and by any offline check). */
 export function formatBreakdown(e: Estimate, top = 8): string {
     const byAmount = [...e.lines].sort((a, b) => b.monthlyUsd - a.monthlyUsd);
@@ -519,8 +519,8 @@ export function monthlyBudgetPolicy(table: PriceTable = PRICE_TABLE): StackValid
             if (worst > config.monthlyBudgetUsd) {
                 const bounded = formatBounded(estimate.worstCase);
                 reportViolation(
-                    `Worst-case monthly cost ${usd(worst)} exceeds the budget of ${usd(config.monthlyBudgetUsd)} ` +
-                    `(expected ${usd(estimate.expected.totalUsd)}; ${config.region} list prices ${table.version} as of ${table.asOf}). ` +
+                    `Worst-case monthly cost ${usd(worst)} exceeds the budget of ${usd(config.monthlyBudgetUsd)} ${configLimit(name, "monthlyBudgetUsd")}; ` +
+                    `expected ${usd(estimate.expected.totalUsd)}, ${config.region} list prices ${table.version} as of ${table.asOf}. ` +
                     `Top worst-case lines: ${formatBreakdown(estimate.worstCase)}. Total ${usd(worst)}.` +
                     (bounded ? ` Bounded (unknown during preview): ${bounded}.` : ""),
                 );

@@ -149,16 +149,20 @@ describe("offline check", function () {
         assert.match(renderText(result), /\n {2}baseline: compute \(nodes \+ EKS control plane\) \$262\.22 expected \(−42\.4%\), \$451\.43 worst case \(−0\.9%\) against \$455\.52 for the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium\n {4}15 x t3\.medium on demand {2}\$455\.52\n/);
         assert.match(renderMarkdown(result), /\n\| compute \(nodes \+ EKS control plane\) \| \$262\.22 \(−42\.4%\) \| \$451\.43 \(−0\.9%\) \| baseline \$455\.52: the Mesos\/DC-OS fleet it replaced, 15 x t3\.medium \|\n/);
         assert.equal(JSON.parse(renderJson(result)).cost.baseline.differencePercent.expected, b.differencePercent.expected);
-        const text = renderText(result);
         const shown = (doc: string) => doc.slice(doc.indexOf("Monthly cost (USD"), doc.indexOf("\nmandatory violations"));
-        assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, "docs", "offline-check.md"), "utf8")), shown(text),
-            "docs/offline-check.md shows stale cost figures: paste the cost block of `npm run check -- --stack prod`");
+        const docs = ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)]
+            .filter((f) => fs.readFileSync(path.join(PROJECT_DIR, f), "utf8").includes("Monthly cost (USD"));
+        assert.notDeepEqual(docs, [], "no document shows the cost block of `npm run check -- --stack prod`");
+        for (const doc of docs) {
+            assert.equal(shown(fs.readFileSync(path.join(PROJECT_DIR, doc), "utf8")), shown(renderText(result)),
+                `${doc} shows stale cost figures: paste the cost block of \`npm run check -- --stack prod\``);
+        }
     });
 
     it("writes JSON with the documented fields", async () => {
         const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
         const doc = JSON.parse(renderJson(result, true));
-        assert.deepEqual(Object.keys(doc), ["stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "configWarnings", "violations", "summary", "diagram"]);
+        assert.deepEqual(Object.keys(doc), ["schemaVersion", "stack", "environment", "policyConfig", "policyPack", "resources", "inventory", "cost", "configWarnings", "violations", "summary", "diagram"]);
         assert.deepEqual(Object.keys(doc.cost), ["region", "budgetUsd", "expected", "worstCase", "unpriced", "baseline"]);
         assert.deepEqual(Object.keys(doc.resources[0]).sort(), ["name", "parent", "type", "urn"].filter((k) => k in doc.resources[0]).sort());
         assert.equal(doc.summary.allowed, true);

@@ -19,31 +19,31 @@ describe("node-capacity policy", () => {
 
     it("fails the prod-shaped stack against the staging limits", () => {
         assert.deepStrictEqual(messages(runStackPolicy(policy, platformStack(PROD_SHAPE), policyConfig("staging", "node-capacity"))), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m6a.large; allowed: t3.large, m6i.large.",
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) can scale to 6 nodes; the limit per node group is 3.",
-            "Node groups can scale to 6 nodes in total (cluster-nodes=6); the limit is 3.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m6a.large; allowed: t3.large, m6i.large (limit: policy config → node-capacity.allowedInstanceTypes).",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) can scale to 6 nodes; the limit per node group is 3 (limit: policy config → node-capacity.maxNodesPerGroup).",
+            "Node groups can scale to 6 nodes in total (cluster-nodes=6); the limit is 3 (limit: policy config → node-capacity.maxTotalNodes).",
         ]);
     });
 
     it("fails a node group max raised above the limit, with the count", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.scalingConfig.maxSize = 7; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) can scale to 7 nodes; the limit per node group is 6.",
-            "Node groups can scale to 7 nodes in total (cluster-nodes=7); the limit is 6.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) can scale to 7 nodes; the limit per node group is 6 (limit: policy config → node-capacity.maxNodesPerGroup).",
+            "Node groups can scale to 7 nodes in total (cluster-nodes=7); the limit is 6 (limit: policy config → node-capacity.maxTotalNodes).",
         ]);
     });
 
     it("fails an instance type that is not allowed, naming it", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
         ]);
     });
 
     it("fails an instance type the instance catalogue does not know, which no config can allow", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.instanceTypes = ["m5.24xlarge"]; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
             "'cluster-nodes' (eks:index:ManagedNodeGroup) uses instance type(s) m5.24xlarge that the instance catalogue 2025.06.2 (policy/instances.ts) does not know, so their capacity and price are unknown.",
         ]);
     });
@@ -51,14 +51,14 @@ describe("node-capacity policy", () => {
     it("fails spot capacity where spot is not allowed", () => {
         const stack = patched(platformStack(PROD_SHAPE), MNG, "cluster-nodes", p => { p.capacityType = "SPOT"; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses spot capacity, which is not allowed in this environment.",
+            "'cluster-nodes' (eks:index:ManagedNodeGroup) uses spot capacity, which is not allowed in this environment (limit: policy config → node-capacity.spotAllowed).",
         ]);
     });
 
     it("fails a launch template with a disallowed instance type", () => {
         const stack = patched(platformStack(PROD_SHAPE), "aws:ec2/launchTemplate:LaunchTemplate", "cluster-nodes", p => { p.instanceType = "t3.medium"; });
         assert.deepStrictEqual(messages(runStackPolicy(policy, stack, prodConfig)), [
-            "Launch template 'cluster-nodes' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "Launch template 'cluster-nodes' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
         ]);
     });
 
@@ -68,7 +68,7 @@ describe("node-capacity policy", () => {
         const groups = collectNodeGroups(new StackGraph([cluster, ownMng])).groups;
         assert.deepStrictEqual(groups.map(g => [g.resource.name, g.max]), [["c", 4], ["extra", 3]]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, ownMng], prodConfig)), [
-            "Node groups can scale to 7 nodes in total (c=4, extra=3); the limit is 6.",
+            "Node groups can scale to 7 nodes in total (c=4, extra=3); the limit is 6 (limit: policy config → node-capacity.maxTotalNodes).",
         ]);
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([res("eks:index:Cluster", "c", { skipDefaultNodeGroup: true })])).groups, []);
     });
@@ -84,8 +84,8 @@ describe("node-capacity policy", () => {
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child, lt, asg])).groups.map(g => [g.resource.type, g.max]),
             [["aws:autoscaling/group:Group", 2]]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, [cluster, child, lt, asg], prodConfig)), [
-            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
-            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'c' (aws:autoscaling/group:Group) uses instance type(s) t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
+            "Launch template 'c-launchTemplate' sets instance type t3.medium; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
         ]);
         // a cluster with skipDefaultNodeGroup has no such children and counts zero nodes
         assert.deepStrictEqual(collectNodeGroups(new StackGraph([cluster, child])).groups, []);
@@ -95,11 +95,11 @@ describe("node-capacity policy", () => {
         const NG = "aws:eks/nodeGroup:NodeGroup";
         const preview = platformStack({ ...PROD_SHAPE, realPreview: "first" });
         assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.instanceTypes = ["r7i.4xlarge"]; }), prodConfig)), [
-            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) uses instance type(s) r7i.4xlarge; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
         ]);
         assert.deepStrictEqual(messages(runStackPolicy(policy, patched(preview, NG, "cluster-nodes", p => { p.scalingConfig.maxSize = 7; }), prodConfig)), [
-            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) can scale to 7 nodes; the limit per node group is 6.",
-            "Node groups can scale to 7 nodes in total (cluster-nodes=7); the limit is 6.",
+            "'cluster-nodes' (aws:eks/nodeGroup:NodeGroup) can scale to 7 nodes; the limit per node group is 6 (limit: policy config → node-capacity.maxNodesPerGroup).",
+            "Node groups can scale to 7 nodes in total (cluster-nodes=7); the limit is 6 (limit: policy config → node-capacity.maxTotalNodes).",
         ]);
     });
 
@@ -122,8 +122,8 @@ describe("node-capacity policy", () => {
         const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "lt", { id: "lt-1", instanceType: "c7i.large" });
         const asg = res("aws:autoscaling/group:Group", "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: "lt-1" } });
         assert.deepStrictEqual(messages(runStackPolicy(policy, [lt, asg], prodConfig)), [
-            "'asg' (aws:autoscaling/group:Group) uses instance type(s) c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
-            "Launch template 'lt' sets instance type c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge.",
+            "'asg' (aws:autoscaling/group:Group) uses instance type(s) c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
+            "Launch template 'lt' sets instance type c7i.large; allowed: m6a.large, m6a.xlarge, m6i.large, m6i.xlarge, m7i.large, m7i.xlarge, m7g.large, m7g.xlarge (limit: policy config → node-capacity.allowedInstanceTypes).",
         ]);
     });
 
@@ -164,7 +164,7 @@ describe("node-capacity policy", () => {
             // when one more replica
             assert.deepStrictEqual(messages(runStackPolicy(policy, [ng, ...app("a", 30), ...app("b", 27), agent], config)), [
                 "The stack's workloads can reach 59 pods (HPA maxima, replicas, DaemonSets on 2 nodes; Helm releases not counted), " +
-                    "over the 58 pods the node groups admit at max size (ng: 2 × 29; max pods per node from the instance catalogue).",
+                    "over the 58 pods the node groups admit at max size (ng: 2 × 29) (limit: policy/instances.ts → INSTANCE_CATALOGUE max pods per node).",
             ]);
         });
 

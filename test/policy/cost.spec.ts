@@ -218,14 +218,14 @@ describe("monthly-budget policy", () => {
             `Cost estimate incomplete: 'net-${k}-${i}' is in region us-east-1, but the policy config prices region us-east-2.`)));
         const v = vs[vs.length - 1];
         assert.strictEqual(v.urn, undefined);
-        assert.match(v.message, /^Worst-case monthly cost \$1561\.42 exceeds the budget of \$600\.00 \(expected \$902\.36; us-east-2 list prices 2025\.06\.2 as of 2025-06-01\)\. Top worst-case lines: data-delivery: Firehose ingest 12531 GB \(5 KB rounding\) \$726\.81; cluster-nodes: m6a\.large x 3 \(max 6\) \$378\.43; /);
-        assert.match(v.message, /Total \$1561\.42\.$/);
+        assert.match(v.message, /^Worst-case monthly cost \$1,561\.42 exceeds the budget of \$600\.00 \(limit: policy config → monthly-budget\.monthlyBudgetUsd\); expected \$902\.36, us-east-2 list prices 2025\.06\.2 as of 2025-06-01\. Top worst-case lines: data-delivery: Firehose ingest 12531 GB \(5 KB rounding\) \$726\.81; cluster-nodes: m6a\.large x 3 \(max 6\) \$378\.43; /);
+        assert.match(v.message, /Total \$1,561\.42\.$/);
     });
 
     it("names the lines priced at a bound in the violation", () => {
         const vs = runStackPolicy(policy, [res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], { region: "us-east-1", monthlyBudgetUsd: 100 });
         assert.deepStrictEqual(messages(vs), [
-            `Worst-case monthly cost $438.00 exceeds the budget of $100.00 (expected $73.00; us-east-1 list prices ${PRICE_TABLE.version} as of ${PRICE_TABLE.asOf}). ` +
+            `Worst-case monthly cost $438.00 exceeds the budget of $100.00 (limit: policy config → monthly-budget.monthlyBudgetUsd); expected $73.00, us-east-1 list prices ${PRICE_TABLE.version} as of ${PRICE_TABLE.asOf}. ` +
             "Top worst-case lines: c: EKS control plane (standard; worst case extended support) $438.00. Total $438.00. " +
             "Bounded (unknown during preview): c: EKS control plane (standard; worst case extended support) $438.00 " +
             "(Kubernetes version unknown during preview: expected at the standard rate, worst case at the extended-support rate).",

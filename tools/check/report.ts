@@ -1,6 +1,8 @@
 /** Renders a check result as text for a terminal, Markdown for a pull request, JSON, or Mermaid. */
 import { BaselineComparison } from "../../policy/baseline";
-import { CostEstimate, CostLine } from "../../policy/cost";
+import { CostEstimate, CostLine, Estimate } from "../../policy/cost";
+import { POLICY_CONFIG_SOURCE } from "../../policy/lib/limits";
+import { formatUsd as usd, roundCents } from "../../policy/lib/money";
 import { EnforcementLevel } from "../policy/analyzer";
 
 export interface InventoryGroup {
@@ -42,7 +44,21 @@ export function mandatoryCount(result: CheckResult): number {
     return result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
 }
 
-const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** How much of the cost breakdown a report shows. */
+export interface RenderOptions {
+    /** Every cost line instead of the largest ones and a "N more lines" sum (`--all`). */
+    readonly all?: boolean;
+}
+
+/** Cost lines the text report shows without `all`; the Markdown comment shows fewer, being read in a review. */
+const TEXT_COST_LINES = 10;
+const MARKDOWN_COST_LINES = 8;
+/** Resources a Markdown comment lists per policy before "…and N more". */
+const MARKDOWN_RESOURCES_PER_POLICY = 5;
+
+/** The JSON document's layout version: bumped when a field is removed, renamed or changes meaning. */
+export const JSON_SCHEMA_VERSION = 1;
+
 const percent = (n: number) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${Math.abs(n).toFixed(1)}%`;
 
 /** One line: the stack's compute cost against the baseline, expected and worst case. */
@@ -51,9 +67,19 @@ export function baselineSummary(b: BaselineComparison): string {
         `${usd(b.compute.worstCaseUsd)} worst case (${percent(b.differencePercent.worstCase)}) against ${usd(b.baseline.totalUsd)} for ${b.description}`;
 }
 
+/**
+ * The message with the policy config file in place of the "policy config" the pack names, which
+ * cannot know the file: "(limit: policy/config/prod.json → monthly-budget.monthlyBudgetUsd)".
+ */
+export function withLimitSource(message: string, policyConfig: string): string {
+    return message.split(`(limit: ${POLICY_CONFIG_SOURCE} → `).join(`(limit: ${policyConfig} → `);
+}
+
+export interface CostRow { label: string; expected: number; worstCase: number }
+
 /** Lines of both estimates merged by resource and item, largest worst case first. */
-export function costRows(estimate: CostEstimate): { label: string; expected: number; worstCase: number }[] {
-    const rows = new Map<string, { label: string; expected: number; worstCase: number }>();
+export function costRows(estimate: CostEstimate): CostRow[] {
+    const rows = new Map<string, CostRow>();
     const key = (l: CostLine) => `${l.urn}|${l.item}`;
     for (const l of estimate.expected.lines) {
         rows.set(key(l), { label: `${l.name}: ${l.item}`, expected: l.monthlyUsd, worstCase: 0 });
@@ -66,7 +92,24 @@ export function costRows(estimate: CostEstimate): { label: string; expected: num
     return [...rows.values()].sort((a, b) => b.worstCase - a.worstCase);
 }
 
-export function renderText(result: CheckResult, topCostLines = 10): string {
+/** The rows a report shows: all of them, or the first `top` and the sum of the rest. */
+function shownCostRows(estimate: CostEstimate, top: number, options: RenderOptions): { shown: CostRow[]; rest?: CostRow } {
+    const rows = costRows(estimate);
+    if (options.all || rows.length <= top) {
+        return { shown: rows };
+    }
+    const others = rows.slice(top);
+    return {
+        shown: rows.slice(0, top),
+        rest: {
+            label: `${others.length} more lines`,
+            expected: others.reduce((sum, r) => sum + r.expected, 0),
+            worstCase: others.reduce((sum, r) => sum + r.worstCase, 0),
+        },
+    };
+}
+
+export function renderText(result: CheckResult, options: RenderOptions = {}): string {
     const out: string[] = [];
     out.push(`Stack ${result.stack} (environment ${result.environment}), policy pack ${result.policyPack.name} ${result.policyPack.version}, config ${result.policyConfig}`);
     out.push("");
@@ -78,17 +121,15 @@ export function renderText(result: CheckResult, topCostLines = 10): string {
     out.push("");
     const { estimate, region, budgetUsd } = result.cost;
     out.push(`Monthly cost (USD, ${region} list prices)`);
-    const rows = costRows(estimate);
-    const width = Math.min(64, Math.max(20, ...rows.map((r) => r.label.length)));
-    out.push(`  ${"".padEnd(width)}  ${"expected".padStart(12)}  ${"worst case".padStart(12)}`);
-    rows.slice(0, topCostLines).forEach((r) => out.push(`  ${r.label.slice(0, width).padEnd(width)}  ${usd(r.expected).padStart(12)}  ${usd(r.worstCase).padStart(12)}`));
-    if (rows.length > topCostLines) {
-        const rest = rows.slice(topCostLines);
-        const sum = (f: (r: (typeof rows)[number]) => number) => rest.reduce((s, r) => s + f(r), 0);
-        out.push(`  ${`${rest.length} more lines`.padEnd(width)}  ${usd(sum((r) => r.expected)).padStart(12)}  ${usd(sum((r) => r.worstCase)).padStart(12)}`);
-    }
-    out.push(`  ${"total".padEnd(width)}  ${usd(estimate.expected.totalUsd).padStart(12)}  ${usd(estimate.worstCase.totalUsd).padStart(12)}`);
-    out.push(`  ${"budget".padEnd(width)}  ${"".padStart(12)}  ${usd(budgetUsd).padStart(12)}  ${estimate.worstCase.totalUsd <= budgetUsd ? "within budget" : "OVER BUDGET"}`);
+    const { shown, rest } = shownCostRows(estimate, TEXT_COST_LINES, options);
+    const rows = rest ? [...shown, rest] : shown;
+    // The label column is as wide as the longest label shown: a cut label would drop what the line prices.
+    const width = Math.max(20, ...rows.map((r) => r.label.length));
+    const row = (label: string, expected: string, worstCase: string) => `  ${label.padEnd(width)}  ${expected.padStart(12)}  ${worstCase.padStart(12)}`;
+    out.push(row("", "expected", "worst case"));
+    rows.forEach((r) => out.push(row(r.label, usd(r.expected), usd(r.worstCase))));
+    out.push(row("total", usd(estimate.expected.totalUsd), usd(estimate.worstCase.totalUsd)));
+    out.push(`${row("budget", "", usd(budgetUsd))}  ${estimate.worstCase.totalUsd <= budgetUsd ? "within budget" : "OVER BUDGET"}`);
     estimate.worstCase.lines.filter((l) => l.bound !== undefined).forEach((l) => out.push(`  bounded: ${l.name}: ${l.item} (${l.bound})`));
     estimate.unpriced.forEach((p) => out.push(`  unpriced: ${p.message}`));
     if (result.cost.baseline) {
@@ -104,14 +145,51 @@ export function renderText(result: CheckResult, topCostLines = 10): string {
     for (const level of ["mandatory", "advisory"] as const) {
         const found = result.violations.filter((v) => v.enforcementLevel === level);
         out.push(`${level} violations: ${found.length}`);
-        found.forEach((v) => out.push(`  ${v.policy}  ${v.resource ? `${v.resource.type} ${v.resource.name}` : "(stack)"}\n      ${v.message.replace(/\n/g, "\n      ")}`));
+        found.forEach((v) => out.push(`  ${v.policy}  ${v.resource ? `${v.resource.type} ${v.resource.name}` : "(stack)"}\n      ${withLimitSource(v.message, result.policyConfig).replace(/\n/g, "\n      ")}`));
     }
     out.push("");
     out.push(mandatoryCount(result) === 0 ? "Verdict: allowed (no mandatory violation)" : `Verdict: refused (${mandatoryCount(result)} mandatory violation(s))`);
     return out.join("\n");
 }
 
-export function renderMarkdown(result: CheckResult): string {
+/** Text for a Markdown table cell or an HTML element: no row or column breaks, no markup. */
+const cell = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/**
+ * One collapsed block per policy and level, mandatory first: the count, the first resources with
+ * their messages and "…and N more", so fifty resources sharing one problem take a few lines.
+ */
+function violationGroups(result: CheckResult): string[] {
+    const groups = new Map<string, CheckViolation[]>();
+    for (const level of ["mandatory", "advisory"] as const) {
+        for (const v of result.violations.filter((x) => x.enforcementLevel === level)) {
+            const key = `${level}|${v.policy}`;
+            groups.set(key, [...(groups.get(key) ?? []), v]);
+        }
+    }
+    const out: string[] = [];
+    for (const found of groups.values()) {
+        const { policy, enforcementLevel } = found[0];
+        if (out.length > 0) {
+            out.push("");
+        }
+        out.push(`<details><summary>${enforcementLevel === "mandatory" ? "❌" : "⚠️"} <code>${policy}</code> (${enforcementLevel}): ${found.length} violation${found.length === 1 ? "" : "s"}</summary>`);
+        out.push("");
+        out.push(`| resource | message |`);
+        out.push(`| --- | --- |`);
+        found.slice(0, MARKDOWN_RESOURCES_PER_POLICY).forEach((v) =>
+            out.push(`| ${v.resource ? `\`${v.resource.name}\`` : "stack"} | ${cell(withLimitSource(v.message, result.policyConfig))} |`));
+        if (found.length > MARKDOWN_RESOURCES_PER_POLICY) {
+            out.push("");
+            out.push(`…and ${found.length - MARKDOWN_RESOURCES_PER_POLICY} more (every one in the check's text or JSON output)`);
+        }
+        out.push("");
+        out.push(`</details>`);
+    }
+    return out;
+}
+
+export function renderMarkdown(result: CheckResult, options: RenderOptions = {}): string {
     const { estimate, budgetUsd, region } = result.cost;
     const mandatory = mandatoryCount(result);
     const out: string[] = [];
@@ -123,7 +201,7 @@ export function renderMarkdown(result: CheckResult): string {
     const baseline = result.cost.baseline;
     if (baseline) {
         out.push(`| compute (nodes + EKS control plane) | ${usd(baseline.compute.expectedUsd)} (${percent(baseline.differencePercent.expected)}) | ` +
-            `${usd(baseline.compute.worstCaseUsd)} (${percent(baseline.differencePercent.worstCase)}) | baseline ${usd(baseline.baseline.totalUsd)}: ${baseline.description.replace(/\|/g, "\\|")} |`);
+            `${usd(baseline.compute.worstCaseUsd)} (${percent(baseline.differencePercent.worstCase)}) | baseline ${usd(baseline.baseline.totalUsd)}: ${cell(baseline.description)} |`);
     }
     out.push("");
     if (result.configWarnings.length > 0) {
@@ -131,24 +209,42 @@ export function renderMarkdown(result: CheckResult): string {
         result.configWarnings.forEach((w) => out.push(`- ${w}`));
         out.push("");
     }
-    out.push(`<details><summary>${result.resources.length} resources, top cost lines</summary>`);
+    const { shown, rest } = shownCostRows(estimate, MARKDOWN_COST_LINES, options);
+    out.push(`<details><summary>${result.resources.length} resources, ${rest ? "top cost lines" : "cost lines"}</summary>`);
     out.push("");
     out.push(`| cost line | expected | worst case |`);
     out.push(`| --- | ---: | ---: |`);
-    costRows(estimate).slice(0, 8).forEach((r) => out.push(`| ${r.label} | ${usd(r.expected)} | ${usd(r.worstCase)} |`));
+    shown.forEach((r) => out.push(`| ${cell(r.label)} | ${usd(r.expected)} | ${usd(r.worstCase)} |`));
+    if (rest) {
+        out.push(`| ${rest.label} | ${usd(rest.expected)} | ${usd(rest.worstCase)} |`);
+    }
     out.push("");
     out.push(`</details>`);
     if (result.violations.length > 0) {
         out.push("");
-        out.push(`| level | policy | resource | message |`);
-        out.push(`| --- | --- | --- | --- |`);
-        result.violations.forEach((v) => out.push(`| ${v.enforcementLevel} | ${v.policy} | ${v.resource ? `\`${v.resource.name}\`` : "stack"} | ${v.message.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`));
+        out.push(...violationGroups(result));
     }
     return out.join("\n");
 }
 
+/** Money in the JSON document is rounded to cents, as every report prints it. */
+const roundedEstimate = (e: Estimate): Estimate => ({
+    lines: e.lines.map((l) => ({ ...l, monthlyUsd: roundCents(l.monthlyUsd) })),
+    totalUsd: roundCents(e.totalUsd),
+});
+
+function roundedBaseline(b: BaselineComparison): BaselineComparison {
+    return {
+        ...b,
+        baseline: { lines: b.baseline.lines.map((l) => ({ ...l, monthlyUsd: roundCents(l.monthlyUsd) })), totalUsd: roundCents(b.baseline.totalUsd) },
+        compute: { expectedUsd: roundCents(b.compute.expectedUsd), worstCaseUsd: roundCents(b.compute.worstCaseUsd) },
+    };
+}
+
+/** The `--json` document; docs/check-report.schema.json describes it. */
 export function renderJson(result: CheckResult, withDiagram = false): string {
     return JSON.stringify({
+        schemaVersion: JSON_SCHEMA_VERSION,
         stack: result.stack,
         environment: result.environment,
         policyConfig: result.policyConfig,
@@ -157,14 +253,14 @@ export function renderJson(result: CheckResult, withDiagram = false): string {
         inventory: result.inventory,
         cost: {
             region: result.cost.region,
-            budgetUsd: result.cost.budgetUsd,
-            expected: result.cost.estimate.expected,
-            worstCase: result.cost.estimate.worstCase,
+            budgetUsd: roundCents(result.cost.budgetUsd),
+            expected: roundedEstimate(result.cost.estimate.expected),
+            worstCase: roundedEstimate(result.cost.estimate.worstCase),
             unpriced: result.cost.estimate.unpriced,
-            ...(result.cost.baseline ? { baseline: result.cost.baseline } : {}),
+            ...(result.cost.baseline ? { baseline: roundedBaseline(result.cost.baseline) } : {}),
         },
         configWarnings: result.configWarnings,
-        violations: result.violations,
+        violations: result.violations.map((v) => ({ ...v, message: withLimitSource(v.message, result.policyConfig) })),
         summary: {
             mandatory: mandatoryCount(result),
             advisory: result.violations.filter((v) => v.enforcementLevel === "advisory").length,
