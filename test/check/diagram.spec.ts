@@ -1,14 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { resolveApp } from "../../components/apps/app";
-import { toAnalyzerViews } from "../../tools/check/collect";
-import { appNodeId, systemDiagram } from "../../tools/check/diagram";
+import { DIAGRAM_MARKER, DIAGRAM_STACK, diagramDocuments, diagramOfRun, embeddedDiagrams } from "../../scripts/render-diagram";
+import { appNodeId } from "../../tools/check/diagram";
 import { PROJECT_DIR, runStack } from "../util";
-import { embeddedDiagrams, mermaidProblems } from "./mermaid";
-
-/** Precedes the generated diagram in the docs; the test compares every block it introduces. */
-const DIAGRAM_MARKER = "<!-- generated diagram of the prod stack -->";
+import { mermaidProblems } from "./mermaid";
 
 const VALID = [
     "flowchart LR",
@@ -57,9 +53,9 @@ describe("system diagram", function () {
     let appNames: string[];
 
     before(async () => {
-        const run = await runStack("prod");
+        const run = await runStack(DIAGRAM_STACK);
         appNames = run.config.apps.map((a) => a.name);
-        diagram = systemDiagram((await toAnalyzerViews(run.resources)).states, run.config.apps.map((a) => resolveApp(a, run.config.network.cidr)));
+        diagram = await diagramOfRun(run);
     });
 
     it("is a well-formed flowchart", () => {
@@ -73,8 +69,10 @@ describe("system diagram", function () {
         assert.deepEqual(inApps, appNames.map(appNodeId));
     });
 
-    it("draws the flows the prod catalog declares: devices, users, stream, lake and calls", () => {
-        const appEdges = diagram.split("\n").filter((l) => / app_\w+$|^ {2}app_/.test(l)).map((l) => l.trim());
+    it("draws the flows the prod catalog declares for its four services: devices, users, stream, lake and calls", () => {
+        const services = ["device-gateway", "stream-processor", "telemetry-api", "web-app"].map(appNodeId);
+        const appEdges = diagram.split("\n").filter((l) => /-->/.test(l)).map((l) => l.trim())
+            .filter((l) => services.some((id) => l.startsWith(`${id} `) || l.endsWith(` ${id}`)));
         assert.deepEqual(appEdges, [
             'sites -->|"TLS 443, internal NLB"| app_device_gateway',
             'internet -->|"TLS 443, public NLB"| app_web_app',
@@ -100,11 +98,12 @@ describe("system diagram", function () {
     });
 
     it("is embedded, current, in the docs", () => {
-        const docs = ["README.md", ...fs.readdirSync(path.join(PROJECT_DIR, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
-        const embedded = docs.flatMap((doc) => embeddedDiagrams(fs.readFileSync(path.join(PROJECT_DIR, doc), "utf8"), DIAGRAM_MARKER).map((block) => ({ doc, block })));
-        assert.ok(embedded.length > 0, `no document embeds the diagram after ${DIAGRAM_MARKER}`);
-        for (const { doc, block } of embedded) {
-            assert.equal(block, diagram, `${doc} embeds a stale diagram: paste the output of \`npm run check -- --stack prod --diagram\``);
+        const documents = diagramDocuments();
+        assert.ok(documents.length > 0, `no document embeds the diagram after ${DIAGRAM_MARKER}`);
+        for (const doc of documents) {
+            for (const block of embeddedDiagrams(fs.readFileSync(path.join(PROJECT_DIR, doc), "utf8"))) {
+                assert.equal(block, diagram, `${doc} embeds a stale diagram; run: node -r ./tools/register.js scripts/render-diagram.ts`);
+            }
         }
     });
 });

@@ -70,13 +70,3 @@ export function mermaidProblems(source: string): string[] {
     }
     return problems;
 }
-
-/** The Mermaid blocks a generated-diagram marker introduces in `markdown`. */
-export function embeddedDiagrams(markdown: string, marker: string): string[] {
-    const blocks: string[] = [];
-    const pattern = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\n+\x60{3}mermaid\\n([\\s\\S]*?)\\n\x60{3}`, "g");
-    for (let m = pattern.exec(markdown); m; m = pattern.exec(markdown)) {
-        blocks.push(m[1]);
-    }
-    return blocks;
-}
