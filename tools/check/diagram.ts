@@ -17,7 +17,6 @@ const T = {
     nodeGroup: "eks:index:ManagedNodeGroup",
     eksAddon: "aws:eks/addon:Addon",
     stream: "aws:kinesis/stream:Stream",
-    firehose: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     release: "kubernetes:helm.sh/v3:Release",
     cronJob: "kubernetes:batch/v1:CronJob",
@@ -52,7 +51,6 @@ export function appNodeId(name: string): string {
 function label(...parts: string[]): string {
     return `"${parts.map((p) => p.replace(/"/g, "#quot;")).join("<br/>")}"`;
 }
-
 
 /** Charts are vendored archives: `./charts/metrics-server-3.13.1.tgz` → `["metrics-server", "3.13.1"]`. */
 function chartOf(release: Resource): [name: string, version: string] {
