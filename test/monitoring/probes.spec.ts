@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { resolveApp } from "../../components/apps/app";
+import { resolveApp, ResolvedApp } from "../../components/apps/app";
 import { PROBER } from "../../components/apps/workloadManifests";
 import { BLACKBOX_RELEASE, listenerReachable, MODULES, probeTargets } from "../../components/monitoring/probes";
 import { CERT_EXPIRY_WARNING_DAYS, platformRules } from "../../components/monitoring/rules";
@@ -17,16 +17,21 @@ const probesOf = (resources: RecordedResource[]) => ofType(resources, PROBE).map
 describe("validation probes", () => {
     describe("derived from the catalog (prod)", () => {
         let resources: RecordedResource[];
+        let apps: ResolvedApp[];
+        let vpcCidr: string;
         before(async () => {
-            resources = (await runStack("prod")).resources;
+            const run = await runStack("prod");
+            resources = run.resources;
+            vpcCidr = run.config.network.cidr;
+            apps = run.config.apps.map((app) => resolveApp(app, vpcCidr));
         });
 
         it("probes every app through its Service, and the exposed ones through their load balancer too", () => {
             const names = probesOf(resources).map((p) => p.metadata.name).sort();
-            assert.deepEqual(names, [
-                "device-gateway-listener", "device-gateway-service", "stream-processor-service",
-                "telemetry-api-service", "web-app-listener", "web-app-service",
-            ]);
+            const exposed = apps.filter((app) => app.exposure !== "cluster" && listenerReachable(app, vpcCidr));
+            assert.deepEqual(names, [...apps.map((app) => `${app.name}-service`), ...exposed.map((app) => `${app.name}-listener`)].sort());
+            // The shipped gateway and dashboard are reached through their load balancers as well.
+            assert.deepEqual(exposed.map((app) => app.name), ["device-gateway", "web-app"]);
             for (const probe of probesOf(resources)) {
                 assert.equal(probe.metadata.namespace, PROBER.namespace);
                 assert.equal(probe.metadata.labels.release, "kube-prometheus-stack");
@@ -57,8 +62,8 @@ describe("validation probes", () => {
             assert.deepEqual(policies.map((p) => p.inputs.metadata.name).sort(), ["allow-dns", "default-deny", "prometheus-blackbox-exporter-egress", "prometheus-blackbox-exporter-ingress"]);
             const egress = policies.find((p) => p.inputs.metadata.name.endsWith("-egress"))!.inputs.spec.egress;
             assert.deepEqual(egress.map((rule: any) => [rule.to[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] ?? rule.to[0].ipBlock.cidr, rule.ports.map((p: any) => p.port)]), [
-                ["ingest", [8080]], ["processing", [8080]], ["api", [8080]], ["web", [8080]],
-                ["10.20.0.0/16", [443]],
+                ...apps.map((app) => [app.namespace, [app.port]]),
+                [vpcCidr, [443]],
                 ["0.0.0.0/0", [443]],
             ]);
             const ingress = policies.find((p) => p.inputs.metadata.name.endsWith("-ingress"))!.inputs.spec.ingress;
@@ -70,7 +75,7 @@ describe("validation probes", () => {
 
         it("every app admits the exporter's pods on its port", () => {
             const ingress = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.inputs.metadata.name.endsWith("-ingress") && p.inputs.metadata.namespace !== "probes");
-            assert.equal(ingress.length, 4);
+            assert.equal(ingress.length, apps.length);
             for (const policy of ingress) {
                 const rule = policy.inputs.spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === "probes");
                 assert.deepEqual(rule?.from[0].podSelector, { matchLabels: PROBER.podLabels }, policy.inputs.metadata.namespace);
@@ -85,7 +90,7 @@ describe("validation probes", () => {
         const { resources } = await runPlatformProgram(config, "prod");
         const names = probesOf(resources).map((p) => p.metadata.name);
         assert.ok(names.includes("alarm-router-service"));
-        assert.equal(names.length, 7);
+        assert.equal(names.length, probesOf((await runStack("prod")).resources).length + 1);
     });
 
     describe("which listeners the exporter can reach", () => {

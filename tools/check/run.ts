@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { resolveApp } from "../../components/apps/app";
 import { compareWithBaseline } from "../../policy/baseline";
 import { estimateMonthlyCost } from "../../policy/cost";
 import { PRICE_TABLE } from "../../policy/pricing";
@@ -12,7 +13,8 @@ import { runPlatformProgram } from "../mockProgram";
 import { AnalyzedResource, PolicyPackProcess } from "../policy/analyzer";
 import { readStackFile, stackFilePath } from "../stackFile";
 import { toAnalyzerViews } from "./collect";
-import { inventory, mermaidDiagram } from "./inventory";
+import { systemDiagram } from "./diagram";
+import { inventory } from "./inventory";
 import { CheckSetupError } from "./errors";
 import { PolicyConfigError, readPolicyConfigFile, reconcilePolicyConfig, validatePolicyConfigBeforeRun } from "./packConfig";
 import { placeholderWarnings } from "./placeholders";
@@ -113,7 +115,7 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
             },
             configWarnings: [...run.config.warnings, ...placeholderWarnings(run.config)],
             violations,
-            diagram: mermaidDiagram(resources),
+            diagram: systemDiagram(resources, run.config.apps.map((app) => resolveApp(app, run.config.network.cidr))),
         };
     } catch (err) {
         if (err instanceof PolicyConfigError) {
