@@ -5,7 +5,8 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "**/*.js", "**/*.mjs"] },
+    // The lint fixtures are wrong on purpose; test/lint lints them and expects the findings.
+    { ignores: ["node_modules/", "bin/", "**/*.js", "**/*.mjs", "test/lint/fixtures/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -32,6 +33,14 @@ export default tseslint.config(
         rules: {
             "@pulumi/no-output-in-template-literal": "error",
             "@pulumi/no-output-instance-in-template-literal": "error",
+        },
+    },
+    {
+        // The plugin recognises `Output<T>` alone; an `Input<T>` (a string, a Promise or an Output) in a
+        // template literal is the same mistake, which this rule reports in the program's code.
+        files: ["components/**/*.ts", "stacks/**/*.ts", "test/lint/fixtures/*.ts"],
+        rules: {
+            "@typescript-eslint/restrict-template-expressions": "error",
         },
     },
 );
