@@ -95,10 +95,10 @@ export function parseCheckReport(text: string, file: string): CheckReportJson {
 
 export function compareReports(baseline: CheckReportJson, current: CheckReportJson): CostComparison {
     const budget = current.cost.budgetUsd;
-    const share = (worstCase: number) => (budget === null || budget <= 0 ? null : (worstCase / budget) * 100);
+    const share = (worstCase: number) => (budget === null || budget <= 0 ? null : tenths((worstCase / budget) * 100));
     return {
         stack: current.stack,
-        budgetUsd: budget,
+        budgetUsd: budget === null ? null : dollars(budget),
         expected: totalChange(baseline.cost.expected.totalUsd, current.cost.expected.totalUsd),
         worstCase: totalChange(baseline.cost.worstCase.totalUsd, current.cost.worstCase.totalUsd),
         budgetPercent: { baseline: share(baseline.cost.worstCase.totalUsd), new: share(current.cost.worstCase.totalUsd) },
@@ -166,7 +166,7 @@ export function renderComparisonMarkdown(c: CostComparison): string {
 
 function totalChange(baselineUsd: number, newUsd: number): TotalChange {
     const differenceUsd = (cents(newUsd) - cents(baselineUsd)) / 100;
-    return { baselineUsd, newUsd, differenceUsd, differencePercent: cents(baselineUsd) === 0 ? null : (differenceUsd / baselineUsd) * 100 };
+    return { baselineUsd: dollars(baselineUsd), newUsd: dollars(newUsd), differenceUsd, differencePercent: cents(baselineUsd) === 0 ? null : tenths((differenceUsd / baselineUsd) * 100) };
 }
 
 function lineChanges(baseline: CheckReportJson, current: CheckReportJson): CostLineChange[] {
@@ -203,7 +203,7 @@ function lineChanges(baseline: CheckReportJson, current: CheckReportJson): CostL
 }
 
 function side(pair: [number | null, number | null], present: boolean, index: 0 | 1): number | null {
-    return present ? pair[index] ?? 0 : null;
+    return present ? dollars(pair[index] ?? 0) : null;
 }
 
 function totalDifference(t: TotalChange): string {
@@ -235,6 +235,15 @@ function signedPercent(p: number | null): string {
 /** Whole cents, so figures that print the same compare equal. */
 function cents(n: number): number {
     return Math.round(n * 100);
+}
+
+/** JSON money is rounded to cents, as the report's is. */
+function dollars(n: number): number {
+    return cents(n) / 100;
+}
+
+function tenths(p: number): number {
+    return Math.round(p * 10) / 10;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
