@@ -67,7 +67,7 @@ export function parseCheckReport(text: string, file: string): CheckReportJson {
     try {
         doc = JSON.parse(text);
     } catch (err) {
-        throw new Error(`${file} is not JSON (${(err as Error).message}); write a baseline with --json`);
+        throw new Error(`${file} is not JSON (${(err as Error).message}); write a baseline with --json`, { cause: err });
     }
     const at = (path: string): unknown => path.split(".").reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), doc);
     const problems: string[] = [];
