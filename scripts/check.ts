@@ -1,56 +1,31 @@
 /**
- * npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram] [--project-dir <dir>]
- * --project-dir: where Pulumi.<stack>.yaml lives (default: this repository).
- * Exit codes: 0 no mandatory violation, 1 at least one, 2 the program or a config failed.
+ * The offline check: `iot-check --help` (or `npm run --silent check -- --help`) for the options.
+ * Exit codes: 0 no mandatory violation, 1 at least one, 2 an argument, a config or the program failed.
  */
 import * as path from "path";
+import { HELP, nodeCliEnv, parseCheckArgs } from "../tools/check/cli";
+import { compareReports, renderComparisonMarkdown, renderComparisonText } from "../tools/check/compare";
 import { CheckSetupError } from "../tools/check/errors";
-import { PolicyPackProcess } from "../tools/policy/analyzer";
 
-const USAGE = "usage: npm run check -- --stack <name> [--policy-config <file>] [--json | --markdown] [--diagram] [--project-dir <dir>]";
-
-interface Args {
-    stack: string;
-    policyConfig?: string;
-    projectDir?: string;
-    format: "text" | "json" | "markdown";
-    diagram: boolean;
-}
-
-function parseArgs(argv: string[]): Args {
-    const args: Partial<Args> = { format: "text", diagram: false };
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) {
-                throw new CheckSetupError(`${flag} needs a value\n${USAGE}`);
-            }
-            return v;
-        };
-        switch (flag) {
-            case "--stack": args.stack = value(); break;
-            case "--policy-config": args.policyConfig = path.resolve(value()); break;
-            case "--project-dir": args.projectDir = path.resolve(value()); break;
-            case "--json": args.format = "json"; break;
-            case "--markdown": args.format = "markdown"; break;
-            case "--diagram": args.diagram = true; break;
-            default: throw new CheckSetupError(`unknown argument "${flag}"\n${USAGE}`);
-        }
-    }
-    if (!args.stack) {
-        throw new CheckSetupError(`--stack is required\n${USAGE}`);
-    }
-    return args as Args;
-}
+const PROJECT_DIR = path.resolve(__dirname, "..");
 
 async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2));
+    // Arguments and the files they name are checked before the pack or the program is loaded.
+    const parsed = parseCheckArgs(process.argv.slice(2), nodeCliEnv(PROJECT_DIR));
+    if (parsed.help) {
+        process.stdout.write(`${HELP}\n`);
+        return 0;
+    }
+    const args = parsed;
     const showProgress = args.format !== "json" && process.stderr.isTTY;
     const started = Date.now();
+    const { PolicyPackProcess } = await import("../tools/policy/analyzer");
     // The pack's start-up overlaps with loading the program's modules and running it.
-    const pack = PolicyPackProcess.start(path.resolve(__dirname, "../policy"));
+    const pack = PolicyPackProcess.start(path.join(PROJECT_DIR, "policy"));
     pack.catch(() => undefined);
+    // Whatever the program logs (pulumi.log.info falls back to console.log under mocks) must not
+    // land in the report on stdout.
+    console.log = console.info = console.error;
     const { runCheck } = await import("../tools/check/run");
     const { mandatoryCount, renderJson, renderMarkdown, renderText } = await import("../tools/check/report");
     let result;
@@ -67,13 +42,24 @@ async function main(): Promise<number> {
     if (showProgress) {
         process.stderr.write("\r\x1b[2K");
     }
+    // The comparison reads the new result in its JSON form, the same form the baseline was written in.
+    const comparison = args.compare && compareReports(args.compare.baseline, JSON.parse(renderJson(result)));
     if (args.format === "json") {
-        process.stdout.write(`${renderJson(result, args.diagram)}\n`);
-    } else {
-        process.stdout.write(`${args.format === "markdown" ? renderMarkdown(result) : renderText(result)}\n`);
+        const doc = comparison ? { ...JSON.parse(renderJson(result, args.diagram)), comparison } : JSON.parse(renderJson(result, args.diagram));
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else if (args.format === "markdown") {
+        // A pull-request comment leads with what the change does to the bill.
+        const parts = [...(comparison ? [renderComparisonMarkdown(comparison)] : []), renderMarkdown(result)];
         if (args.diagram) {
-            process.stdout.write(`\n\`\`\`mermaid\n${result.diagram}\n\`\`\`\n`);
+            parts.push(`\`\`\`mermaid\n${result.diagram}\n\`\`\``);
         }
+        process.stdout.write(`${parts.join("\n\n")}\n`);
+    } else {
+        const parts = [renderText(result), ...(comparison ? [renderComparisonText(comparison)] : [])];
+        if (args.diagram) {
+            parts.push(`\`\`\`mermaid\n${result.diagram}\n\`\`\``);
+        }
+        process.stdout.write(`${parts.join("\n\n")}\n`);
     }
     return mandatoryCount(result) === 0 ? 0 : 1;
 }

@@ -211,7 +211,7 @@ describe("offline check", function () {
         it("exits 2 on an unknown flag with the usage", () => {
             const run = check(["--stak", "prod"]);
             assert.equal(run.status, 2);
-            assert.match(run.stderr, /unknown argument "--stak"\nusage: npm run check/);
+            assert.match(run.stderr, /^unknown option --stak \(did you mean --stack\?\)\nusage: iot-check --stack <name> /);
         });
     });
 });
