@@ -49,13 +49,13 @@ async function main(): Promise<number> {
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (args.format === "markdown") {
         // A pull-request comment leads with what the change does to the bill.
-        const parts = [...(comparison ? [renderComparisonMarkdown(comparison)] : []), renderMarkdown(result)];
+        const parts = [...(comparison ? [renderComparisonMarkdown(comparison)] : []), renderMarkdown(result, { all: args.allCostLines })];
         if (args.diagram) {
             parts.push(`\`\`\`mermaid\n${result.diagram}\n\`\`\``);
         }
         process.stdout.write(`${parts.join("\n\n")}\n`);
     } else {
-        const parts = [renderText(result), ...(comparison ? [renderComparisonText(comparison)] : [])];
+        const parts = [renderText(result, { all: args.allCostLines }), ...(comparison ? [renderComparisonText(comparison)] : [])];
         if (args.diagram) {
             parts.push(`\`\`\`mermaid\n${result.diagram}\n\`\`\``);
         }
