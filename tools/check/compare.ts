@@ -3,7 +3,7 @@
  * usually from the pull request's base commit), compared the way Infracost's comment shows a change:
  * totals before and after, the difference, the share of the budget, and only the cost lines that moved.
  */
-import { formatUsd } from "../../policy/lib/money";
+import { formatUsd, roundCents } from "../../policy/lib/money";
 
 /** The fields of `--json` output a comparison reads; reports of older commits have them too. */
 export interface CheckReportJson {
@@ -98,7 +98,7 @@ export function compareReports(baseline: CheckReportJson, current: CheckReportJs
     const share = (worstCase: number) => (budget === null || budget <= 0 ? null : tenths((worstCase / budget) * 100));
     return {
         stack: current.stack,
-        budgetUsd: budget === null ? null : dollars(budget),
+        budgetUsd: budget === null ? null : roundCents(budget),
         expected: totalChange(baseline.cost.expected.totalUsd, current.cost.expected.totalUsd),
         worstCase: totalChange(baseline.cost.worstCase.totalUsd, current.cost.worstCase.totalUsd),
         budgetPercent: { baseline: share(baseline.cost.worstCase.totalUsd), new: share(current.cost.worstCase.totalUsd) },
@@ -166,7 +166,7 @@ export function renderComparisonMarkdown(c: CostComparison): string {
 
 function totalChange(baselineUsd: number, newUsd: number): TotalChange {
     const differenceUsd = (cents(newUsd) - cents(baselineUsd)) / 100;
-    return { baselineUsd: dollars(baselineUsd), newUsd: dollars(newUsd), differenceUsd, differencePercent: cents(baselineUsd) === 0 ? null : tenths((differenceUsd / baselineUsd) * 100) };
+    return { baselineUsd: roundCents(baselineUsd), newUsd: roundCents(newUsd), differenceUsd, differencePercent: cents(baselineUsd) === 0 ? null : tenths((differenceUsd / baselineUsd) * 100) };
 }
 
 function lineChanges(baseline: CheckReportJson, current: CheckReportJson): CostLineChange[] {
@@ -203,7 +203,7 @@ function lineChanges(baseline: CheckReportJson, current: CheckReportJson): CostL
 }
 
 function side(pair: [number | null, number | null], present: boolean, index: 0 | 1): number | null {
-    return present ? dollars(pair[index] ?? 0) : null;
+    return present ? roundCents(pair[index] ?? 0) : null;
 }
 
 function totalDifference(t: TotalChange): string {
@@ -232,14 +232,9 @@ function signedPercent(p: number | null): string {
     return p > 0 ? `+${shown}%` : `${shown}%`;
 }
 
-/** Whole cents, so figures that print the same compare equal. */
+/** Whole cents as the report rounds them, so figures that print the same compare equal. */
 function cents(n: number): number {
-    return Math.round(n * 100);
-}
-
-/** JSON money is rounded to cents, as the report's is. */
-function dollars(n: number): number {
-    return cents(n) / 100;
+    return Math.round(roundCents(n) * 100);
 }
 
 function tenths(p: number): number {
