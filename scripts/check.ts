@@ -4,7 +4,8 @@
  */
 import * as path from "path";
 import { HELP, nodeCliEnv, parseCheckArgs } from "../tools/check/cli";
-import { compareReports, renderComparisonMarkdown, renderComparisonText } from "../tools/check/compare";
+import { checkAtCommit, short } from "../tools/check/baseline";
+import { compareReports, CostComparison, renderComparisonMarkdown, renderComparisonText } from "../tools/check/compare";
 import { CheckSetupError } from "../tools/check/errors";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -19,6 +20,8 @@ async function main(): Promise<number> {
     const args = parsed;
     const showProgress = args.format !== "json" && process.stderr.isTTY;
     const started = Date.now();
+    // The base commit's check runs in its own process, alongside this one.
+    const baselineRun = args.baselineRef && checkAtCommit({ commit: args.baselineRef, stack: args.stack, toolRoot: PROJECT_DIR, log: (text) => process.stderr.write(text) });
     const { PolicyPackProcess } = await import("../tools/policy/analyzer");
     // The pack's start-up overlaps with loading the program's modules and running it.
     const pack = PolicyPackProcess.start(path.join(PROJECT_DIR, "policy"));
@@ -43,19 +46,34 @@ async function main(): Promise<number> {
         process.stderr.write("\r\x1b[2K");
     }
     // The comparison reads the new result in its JSON form, the same form the baseline was written in.
-    const comparison = args.compare && compareReports(args.compare.baseline, JSON.parse(renderJson(result)));
+    const current = JSON.parse(renderJson(result));
+    let comparison: CostComparison | undefined;
+    let noComparison: string | undefined;
+    if (args.compare) {
+        comparison = compareReports(args.compare.baseline, current, path.relative(process.cwd(), args.compare.file) || args.compare.file);
+    } else if (baselineRun) {
+        const baseline = await baselineRun;
+        if (baseline.ok) {
+            comparison = compareReports(baseline.report, current, short(baseline.commit));
+        } else {
+            // A base that cannot be checked (a new stack, a broken base) leaves the report without a comparison, not without a report.
+            noComparison = `no cost comparison against ${short(baseline.commit)}: ${baseline.reason}`;
+            process.stderr.write(`${noComparison}\n`);
+        }
+    }
     if (args.format === "json") {
-        const doc = comparison ? { ...JSON.parse(renderJson(result, args.diagram)), comparison } : JSON.parse(renderJson(result, args.diagram));
+        const doc = { ...JSON.parse(renderJson(result, args.diagram)), ...(comparison ? { comparison } : {}), ...(noComparison ? { noComparison } : {}) };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (args.format === "markdown") {
         // A pull-request comment leads with what the change does to the bill.
-        const parts = [...(comparison ? [renderComparisonMarkdown(comparison)] : []), renderMarkdown(result, { all: args.allCostLines })];
+        const lead = comparison ? [renderComparisonMarkdown(comparison)] : noComparison ? [`> ${noComparison.replace(/\n/g, "\n> ")}`] : [];
+        const parts = [...lead, renderMarkdown(result, { all: args.allCostLines })];
         if (args.diagram) {
             parts.push(`\`\`\`mermaid\n${result.diagram}\n\`\`\``);
         }
         process.stdout.write(`${parts.join("\n\n")}\n`);
     } else {
-        const parts = [renderText(result, { all: args.allCostLines }), ...(comparison ? [renderComparisonText(comparison)] : [])];
+        const parts = [renderText(result, { all: args.allCostLines }), ...(comparison ? [renderComparisonText(comparison)] : noComparison ? [noComparison] : [])];
         if (args.diagram) {
             parts.push(`\`\`\`mermaid\n${result.diagram}\n\`\`\``);
         }

@@ -8,6 +8,7 @@ const env: CliEnv = {
     defaultProjectDir: "/repo",
     stacks: () => ["prod", "staging"],
     readFile: (file) => (file === "/repo/policy/config/prod.json" ? "{}" : undefined),
+    resolveCommit: (ref, dir) => (ref === "main" ? { ref, sha: "1a2b3c4d5e6f".padEnd(40, "0"), repoRoot: dir, prefix: "" } : `"${ref}" is not a commit of ${dir}`),
 };
 
 function refusal(argv: string[]): string {
@@ -46,5 +47,19 @@ describe("offline check command line", () => {
 
     it("suggests the option meant for a misspelt one", () => {
         assert.match(refusal(["--stak", "prod"]), /--stak.*did you mean --stack\?/s);
+    });
+
+    it("resolves --baseline-ref to a commit before anything runs", () => {
+        const parsed = parseCheckArgs(["--stack", "prod", "--baseline-ref", "main"], env);
+        assert.ok(!parsed.help);
+        assert.equal(parsed.baselineRef?.sha, "1a2b3c4d5e6f".padEnd(40, "0"));
+    });
+
+    it("refuses a --baseline-ref that is not a commit, naming the option", () => {
+        assert.equal(refusal(["--stack", "prod", "--baseline-ref", "mian"]), '--baseline-ref: "mian" is not a commit of /repo');
+    });
+
+    it("refuses two baselines at once", () => {
+        assert.match(refusal(["--stack", "prod", "--baseline-ref", "main", "--compare", "policy/config/prod.json"]), /--compare and --baseline-ref cannot be used together/);
     });
 });

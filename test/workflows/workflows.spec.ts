@@ -71,9 +71,9 @@ describe("GitHub Actions workflows", () => {
     describe("pull-request.yml", () => {
         const workflow = load("pull-request.yml");
 
-        it("lints, typechecks, tests and validates the monitoring rules", () => {
+        it("lints, typechecks, runs the tests and the end-to-end check, and validates the monitoring rules", () => {
             const runs = workflow.jobs.verify.steps.map((s: any) => s.run).filter(Boolean).join("\n");
-            for (const command of ["npm ci", "npm run lint", "npm run typecheck", "npm test", "bash scripts/check-monitoring.sh"]) {
+            for (const command of ["npm ci", "npm run lint", "npm run typecheck", "npm test", "npm run test:e2e", "bash scripts/check-monitoring.sh"]) {
                 assert.ok(runs.includes(command), command);
             }
         });
@@ -90,6 +90,15 @@ describe("GitHub Actions workflows", () => {
             const script = job.steps.find((s: any) => String(s.uses).startsWith("actions/github-script@")).with.script;
             assert.match(script, /updateComment/);
             assert.match(job.steps.find((s: any) => s.id === "check").run, /--markdown .*GITHUB_STEP_SUMMARY/s);
+        });
+
+        it("compares each stack's cost with the merge commit's first parent, which the checkout fetches", () => {
+            const job = workflow.jobs["offline-check"];
+            const checkout = job.steps.find((s: any) => String(s.uses).startsWith("actions/checkout@"));
+            assert.ok(checkout.with["fetch-depth"] === 0 || checkout.with["fetch-depth"] >= 2, "the base commit is not fetched");
+            const run = job.steps.find((s: any) => s.id === "check").run;
+            assert.match(run, /base="\$\(git rev-parse HEAD\^1\)"/);
+            assert.match(run, /--markdown --baseline-ref "\$\{base\}"/);
         });
 
         it("previews each stack with the policy pack and that environment's policy config, through OIDC", () => {

@@ -7,10 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
 import { didYouMean } from "../../stacks/config/schema";
+import { GitCommit, resolveGitCommit } from "./baseline";
 import { CheckReportJson, parseCheckReport } from "./compare";
 import { CheckSetupError } from "./errors";
 
-export const USAGE_LINE = "usage: iot-check --stack <name> [--json | --markdown] [--diagram] [--all] [--policy-config <file>] [--compare <baseline.json>] [--project-dir <dir>]";
+export const USAGE_LINE = "usage: iot-check --stack <name> [--json | --markdown] [--diagram] [--all] [--policy-config <file>] [--compare <baseline.json> | --baseline-ref <git ref>] [--project-dir <dir>]";
 
 export const HELP = `${USAGE_LINE}
        npm run --silent check -- --stack <name> [options]
@@ -27,6 +28,8 @@ options:
   --policy-config <file>     judge by this policy pack config (default: policy/config/<environment>.json)
   --compare <baseline.json>  the cost change against a report of the same stack written with --json
                              (a "comparison" field with --json)
+  --baseline-ref <git ref>   the cost change against the same stack at a commit (a branch, tag or SHA):
+                             that commit's own check runs on its own files, in a temporary directory
   --project-dir <dir>        where the Pulumi.<name>.yaml files are (default: this repository)
   -h, --help                 this text
 
@@ -51,6 +54,8 @@ export interface CheckArgs {
     /** Every cost line in the report instead of the largest ones. */
     readonly allCostLines: boolean;
     readonly compare?: { readonly file: string; readonly baseline: CheckReportJson };
+    /** The commit whose own check gives the baseline. */
+    readonly baselineRef?: GitCommit;
 }
 
 /** What parsing needs from outside, so tests can hand in a directory of their own. */
@@ -62,6 +67,8 @@ export interface CliEnv {
     readonly stacks: (dir: string) => readonly string[];
     /** A file's text, or undefined when there is no such file. */
     readonly readFile: (file: string) => string | undefined;
+    /** `ref` as a commit of the repository `dir` is in, or why it is not one. */
+    readonly resolveCommit: (ref: string, dir: string) => GitCommit | string;
 }
 
 export type Parsed = { readonly help: true } | ({ readonly help: false } & CheckArgs);
@@ -72,6 +79,7 @@ export function nodeCliEnv(defaultProjectDir: string): CliEnv {
         defaultProjectDir,
         stacks: stacksIn,
         readFile: (file) => (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, "utf8") : undefined),
+        resolveCommit: resolveGitCommit,
     };
 }
 
@@ -90,6 +98,7 @@ const OPTIONS = {
     all: { type: "boolean" },
     "policy-config": { type: "string" },
     compare: { type: "string" },
+    "baseline-ref": { type: "string" },
     "project-dir": { type: "string" },
     help: { type: "boolean", short: "h" },
 } as const;
@@ -110,6 +119,9 @@ export function parseCheckArgs(argv: readonly string[], env: CliEnv): Parsed {
     }
     if (values.json && values.markdown) {
         throw usageError("--json and --markdown cannot be used together: choose one output format");
+    }
+    if (values.compare !== undefined && values["baseline-ref"] !== undefined) {
+        throw usageError("--compare and --baseline-ref cannot be used together: choose one baseline");
     }
     const projectDir = path.resolve(env.cwd, values["project-dir"] ?? env.defaultProjectDir);
     const stacks = env.stacks(projectDir);
@@ -149,6 +161,14 @@ export function parseCheckArgs(argv: readonly string[], env: CliEnv): Parsed {
         }
         compare = { file, baseline };
     }
+    let baselineRef: GitCommit | undefined;
+    if (values["baseline-ref"] !== undefined) {
+        const resolved = env.resolveCommit(values["baseline-ref"], projectDir);
+        if (typeof resolved === "string") {
+            throw new CheckSetupError(`--baseline-ref: ${resolved}`);
+        }
+        baselineRef = resolved;
+    }
     return {
         help: false,
         stack,
@@ -158,6 +178,7 @@ export function parseCheckArgs(argv: readonly string[], env: CliEnv): Parsed {
         diagram: values.diagram ?? false,
         allCostLines: values.all ?? false,
         compare,
+        baselineRef,
     };
 }
 

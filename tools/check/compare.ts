@@ -51,6 +51,8 @@ export interface ResourceCounts {
 
 export interface CostComparison {
     readonly stack: string;
+    /** Where the baseline came from: a report file, or a commit ("main (1a2b3c4d)"). */
+    readonly baseline: string;
     readonly budgetUsd: number | null;
     readonly expected: TotalChange;
     readonly worstCase: TotalChange;
@@ -93,11 +95,12 @@ export function parseCheckReport(text: string, file: string): CheckReportJson {
     return doc as CheckReportJson;
 }
 
-export function compareReports(baseline: CheckReportJson, current: CheckReportJson): CostComparison {
+export function compareReports(baseline: CheckReportJson, current: CheckReportJson, baselineName: string): CostComparison {
     const budget = current.cost.budgetUsd;
     const share = (worstCase: number) => (budget === null || budget <= 0 ? null : tenths((worstCase / budget) * 100));
     return {
         stack: current.stack,
+        baseline: baselineName,
         budgetUsd: budget === null ? null : roundCents(budget),
         expected: totalChange(baseline.cost.expected.totalUsd, current.cost.expected.totalUsd),
         worstCase: totalChange(baseline.cost.worstCase.totalUsd, current.cost.worstCase.totalUsd),
@@ -133,7 +136,7 @@ export function lineFigure(side: { baselineUsd: number | null; newUsd: number | 
 }
 
 export function renderComparisonText(c: CostComparison): string {
-    const out = [`Cost change against the baseline (stack ${c.stack})`, `  ${headline(c)}`];
+    const out = [`Cost change of stack ${c.stack} against ${c.baseline}`, `  ${headline(c)}`];
     const row = (label: string, t: TotalChange) => `  ${label.padEnd(12)}${formatUsd(t.baselineUsd).padStart(14)}${formatUsd(t.newUsd).padStart(14)}  ${totalDifference(t)}`;
     out.push(`  ${"".padEnd(12)}${"baseline".padStart(14)}${"new".padStart(14)}  change`);
     out.push(row("expected", c.expected), row("worst case", c.worstCase));
@@ -147,7 +150,7 @@ export function renderComparisonText(c: CostComparison): string {
 }
 
 export function renderComparisonMarkdown(c: CostComparison): string {
-    const out = [`### \`${c.stack}\`: ${headline(c)}`, ""];
+    const out = [`### \`${c.stack}\`: ${headline(c)}`, "", `Against \`${c.baseline}\`.`, ""];
     out.push("| monthly | baseline | new | change |", "| --- | ---: | ---: | ---: |");
     out.push(`| expected | ${formatUsd(c.expected.baselineUsd)} | ${formatUsd(c.expected.newUsd)} | ${totalDifference(c.expected)} |`);
     out.push(`| worst case | ${formatUsd(c.worstCase.baselineUsd)} | ${formatUsd(c.worstCase.newUsd)} | ${totalDifference(c.worstCase)} |`);
@@ -169,41 +172,79 @@ function totalChange(baselineUsd: number, newUsd: number): TotalChange {
     return { baselineUsd: roundCents(baselineUsd), newUsd: roundCents(newUsd), differenceUsd, differencePercent: cents(baselineUsd) === 0 ? null : tenths((differenceUsd / baselineUsd) * 100) };
 }
 
-function lineChanges(baseline: CheckReportJson, current: CheckReportJson): CostLineChange[] {
-    type Sides = { label: string; urn: string; item: string; expected: [number | null, number | null]; worstCase: [number | null, number | null] };
-    const rows = new Map<string, Sides>();
-    const add = (report: CheckReportJson, side: 0 | 1) => {
-        for (const estimate of ["expected", "worstCase"] as const) {
-            for (const l of report.cost[estimate].lines) {
-                // A line is one item of one resource; the same resource may have several.
-                const key = `${l.urn}|${l.item}`;
-                const row = rows.get(key) ?? { label: `${l.name}: ${l.item}`, urn: l.urn, item: l.item, expected: [null, null], worstCase: [null, null] };
-                row[estimate][side] = (row[estimate][side] ?? 0) + l.monthlyUsd;
-                rows.set(key, row);
-            }
-        }
-    };
-    add(baseline, 0);
-    add(current, 1);
-    const exists = (r: Sides, side: 0 | 1) => r.expected[side] !== null || r.worstCase[side] !== null;
-    const moved = (pair: [number | null, number | null]) => cents(pair[0] ?? 0) !== cents(pair[1] ?? 0);
-    const size = (r: Sides) => Math.max(...[r.expected, r.worstCase].map(([a, b]) => Math.abs((b ?? 0) - (a ?? 0))));
-    return [...rows.values()]
-        .filter((r) => exists(r, 0) !== exists(r, 1) || moved(r.expected) || moved(r.worstCase))
-        .sort((a, b) => size(b) - size(a) || a.label.localeCompare(b.label))
-        .map((r) => ({
-            label: r.label,
-            urn: r.urn,
-            item: r.item,
-            change: !exists(r, 0) ? "added" : !exists(r, 1) ? "removed" : "changed",
-            // A line present on a side but missing from one estimate costs nothing there.
-            expected: { baselineUsd: side(r.expected, exists(r, 0), 0), newUsd: side(r.expected, exists(r, 1), 1) },
-            worstCase: { baselineUsd: side(r.worstCase, exists(r, 0), 0), newUsd: side(r.worstCase, exists(r, 1), 1) },
-        }));
+/** One resource's priced item in one report, its expected and worst-case figures together. */
+interface Item {
+    readonly urn: string;
+    readonly name: string;
+    readonly item: string;
+    expected: number | null;
+    worstCase: number | null;
 }
 
-function side(pair: [number | null, number | null], present: boolean, index: 0 | 1): number | null {
-    return present ? roundCents(pair[index] ?? 0) : null;
+function items(report: CheckReportJson): Item[] {
+    const byKey = new Map<string, Item>();
+    for (const estimate of ["expected", "worstCase"] as const) {
+        for (const l of report.cost[estimate].lines) {
+            const key = `${l.urn}|${l.item}`;
+            const item = byKey.get(key) ?? { urn: l.urn, name: l.name, item: l.item, expected: null, worstCase: null };
+            item[estimate] = (item[estimate] ?? 0) + l.monthlyUsd;
+            byKey.set(key, item);
+        }
+    }
+    return [...byKey.values()];
+}
+
+/**
+ * Pairs each resource's items across the reports: by their text first, then the rest in order,
+ * because a text often carries the quantity ("t3.large x 2 (max 3)" becomes "… (max 4)"), and that
+ * is one line whose cost moved, not one removed and one added.
+ */
+function pairItems(baseline: Item[], current: Item[]): [Item | undefined, Item | undefined][] {
+    const pairs: [Item | undefined, Item | undefined][] = [];
+    const urns = [...new Set([...baseline, ...current].map((i) => i.urn))];
+    for (const urn of urns) {
+        const before = baseline.filter((i) => i.urn === urn);
+        const after = current.filter((i) => i.urn === urn);
+        const unmatchedAfter = after.filter((a) => !before.some((b) => b.item === a.item));
+        const unmatchedBefore: Item[] = [];
+        for (const b of before) {
+            const same = after.find((a) => a.item === b.item);
+            if (same) {
+                pairs.push([b, same]);
+            } else {
+                unmatchedBefore.push(b);
+            }
+        }
+        for (let k = 0; k < Math.max(unmatchedBefore.length, unmatchedAfter.length); k++) {
+            pairs.push([unmatchedBefore[k], unmatchedAfter[k]]);
+        }
+    }
+    return pairs;
+}
+
+function lineChanges(baseline: CheckReportJson, current: CheckReportJson): CostLineChange[] {
+    const moved = (a: number | null | undefined, b: number | null | undefined) => cents(a ?? 0) !== cents(b ?? 0);
+    const size = (l: CostLineChange) => Math.max(...[l.expected, l.worstCase].map((s) => Math.abs((s.newUsd ?? 0) - (s.baselineUsd ?? 0))));
+    return pairItems(items(baseline), items(current))
+        .filter(([b, a]) => b === undefined || a === undefined || moved(b.expected, a.expected) || moved(b.worstCase, a.worstCase))
+        .map(([b, a]): CostLineChange => {
+            const shown = (a ?? b) as Item;
+            const renamed = a !== undefined && b !== undefined && a.item !== b.item;
+            return {
+                label: `${shown.name}: ${shown.item}${renamed ? ` (was ${b.item})` : ""}`,
+                urn: shown.urn,
+                item: shown.item,
+                change: b === undefined ? "added" : a === undefined ? "removed" : "changed",
+                // An item present in a report but missing from one estimate costs nothing there.
+                expected: { baselineUsd: figure(b?.expected, b), newUsd: figure(a?.expected, a) },
+                worstCase: { baselineUsd: figure(b?.worstCase, b), newUsd: figure(a?.worstCase, a) },
+            };
+        })
+        .sort((x, y) => size(y) - size(x) || x.label.localeCompare(y.label));
+}
+
+function figure(usd: number | null | undefined, present: Item | undefined): number | null {
+    return present === undefined ? null : roundCents(usd ?? 0);
 }
 
 function totalDifference(t: TotalChange): string {
