@@ -81,6 +81,13 @@ describe("cost comparison against a baseline", () => {
         assert.deepEqual(schemaProblems({ comparison: { ...c, lines: [{ ...c.lines[0], change: "moved" }] } }), ["/comparison/lines/0/change must be equal to one of the allowed values"]);
     });
 
+    it("shows which side of the budget a worst case within a point of it is on", () => {
+        const justUnder = report([{ ...BASE_LINES[0], worstCase: 1664.0 }, BASE_LINES[1]]);
+        assert.equal(headline(compareReports(BASELINE, justUnder, "base.json")), "Worst case +$542.67 (+47%), 99.8% of budget");
+        const justOver = report([{ ...BASE_LINES[0], worstCase: 1670.0 }, BASE_LINES[1]]);
+        assert.equal(headline(compareReports(BASELINE, justOver, "base.json")), "Worst case +$548.67 (+48%), 100.2% of budget");
+    });
+
     it("counts priced, free and unpriced resources as Infracost does", () => {
         const c = compareReports(BASELINE, report(BASE_LINES, { unpriced: [BUCKET] }), "base.json");
         assert.deepEqual(c.resources.baseline, { total: 3, priced: 2, free: 1, unpriced: 0 });

@@ -121,7 +121,7 @@ export function resourceCounts(report: CheckReportJson): ResourceCounts {
 /** The one-line summary a reviewer reads first: "Worst case +$222.24 (+14%), 107% of budget". */
 export function headline(c: CostComparison): string {
     const change = c.worstCase.differenceUsd === 0 ? `${formatUsd(c.worstCase.newUsd)}, no change` : `${signedUsd(c.worstCase.differenceUsd)} (${signedPercent(c.worstCase.differencePercent)})`;
-    return `Worst case ${change}${c.budgetPercent.new === null ? ", no budget set" : `, ${Math.round(c.budgetPercent.new)}% of budget`}`;
+    return `Worst case ${change}${c.budgetPercent.new === null ? ", no budget set" : `, ${share(c.budgetPercent.new)} of budget`}`;
 }
 
 /** One cost line as the comment shows it: "$210.24 → $350.40", "added $3.65", "removed $3.65", or "$5.00" if unchanged. */
@@ -252,8 +252,13 @@ function totalDifference(t: TotalChange): string {
 }
 
 function budgetUse(c: CostComparison): string {
-    const was = c.budgetPercent.baseline === null ? "" : ` (was ${Math.round(c.budgetPercent.baseline)}%)`;
-    return `worst case uses ${Math.round(c.budgetPercent.new ?? 0)}%${was}`;
+    const was = c.budgetPercent.baseline === null ? "" : ` (was ${share(c.budgetPercent.baseline)})`;
+    return `worst case uses ${share(c.budgetPercent.new ?? 0)}${was}`;
+}
+
+/** Whole percent, except within a point of the budget, where rounding would hide which side it is on (99.8% is not 100%). */
+function share(p: number): string {
+    return Math.abs(p - 100) < 1 && p !== 100 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
 
 function countsText(n: ResourceCounts): string {
