@@ -71,6 +71,9 @@ async function main(): Promise<void> {
     timeProcess("npm run test:charts (Helm renders, both stacks)", "npm", ["run", "--silent", "test:charts"]);
     timeProcess("mock run of prod (whole process)", process.execPath, ["-r", "./tools/register.js", "scripts/mock-run.ts", "prod"]);
     timeProcess("npm run check -- --stack prod (whole process)", "npm", ["run", "--silent", "check", "--", "--stack", "prod"]);
+    // The pull-request form: the base commit's check runs alongside (HEAD: same lock file, so node_modules is linked, no npm ci).
+    timeProcess("check --stack prod --baseline-ref HEAD", "npm", ["run", "--silent", "check", "--", "--stack", "prod", "--markdown", "--baseline-ref", "HEAD"]);
+    timeProcess("npm run test:e2e", "npm", ["run", "--silent", "test:e2e"]);
     await checkPhases();
 }
 

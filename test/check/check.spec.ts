@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -171,48 +170,6 @@ describe("offline check", function () {
         assert.match(doc.diagram, /^flowchart LR/);
         assert.equal(doc.diagram, result.diagram);
         assert.match(renderMarkdown(result), /^### ✅ `prod-copy`: 0 mandatory/);
-    });
-
-    describe("as a command", () => {
-        /** Processes that inherited `marker` in their environment: the command and anything it started. */
-        const processesMarked = (marker: string) => fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
-            try {
-                return fs.readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker);
-            } catch {
-                return false;
-            }
-        });
-
-        function check(args: string[], env: Record<string, string> = {}) {
-            return spawnSync(process.execPath, ["-r", "./tools/register.js", "scripts/check.ts", ...args], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
-        }
-
-        it("exits 1 on a mandatory violation and prints JSON only", () => {
-            const run = check(["--stack", "too-many-nodes", "--project-dir", fixtures, "--json"]);
-            assert.equal(run.status, 1, run.stderr);
-            const doc = JSON.parse(run.stdout);
-            assert.ok(doc.summary.mandatory > 0);
-        });
-
-        it("exits 2 on a config error, prints the key, and leaves no pack process behind", () => {
-            const marker = `IOT_CHECK_TEST_RUN=${process.pid}-${Date.now()}`;
-            const run = check(["--stack", "bad-config", "--project-dir", fixtures], { IOT_CHECK_TEST_RUN: marker.split("=")[1] });
-            assert.equal(run.status, 2);
-            assert.match(run.stderr, /iot-platform:data\.stream\.retentionHours/);
-            assert.deepEqual(processesMarked(marker), []);
-        });
-
-        it("exits 2 on a policy config for another environment, in one line", () => {
-            const run = check(["--stack", "prod", "--policy-config", "policy/config/staging.json"]);
-            assert.equal(run.status, 2, run.stderr);
-            assert.match(run.stderr, /^policy config .*staging\.json is not valid for the pack:\n {2}- environment-tag\.environment: this config is for environment "staging", the stack is "prod"/);
-        });
-
-        it("exits 2 on an unknown flag with the usage", () => {
-            const run = check(["--stak", "prod"]);
-            assert.equal(run.status, 2);
-            assert.match(run.stderr, /^unknown option --stak \(did you mean --stack\?\)\nusage: iot-check --stack <name> /);
-        });
     });
 });
 

@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { withConfig, writeStackFile } from "../util";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "docs", "check-report.schema.json"), "utf8")));
@@ -21,9 +22,20 @@ interface Run {
 }
 
 /** The package's bin, as `npx iot-check` starts it. */
-function iotCheck(args: string[], cwd = PROJECT_DIR): Run {
-    const r = spawnSync(process.execPath, [path.join(cwd, "scripts", "iot-check.js"), ...args], { cwd, encoding: "utf8" });
+function iotCheck(args: string[], cwd = PROJECT_DIR, env: Record<string, string> = {}): Run {
+    const r = spawnSync(process.execPath, [path.join(cwd, "scripts", "iot-check.js"), ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Processes that inherited `marker` in their environment: the command and anything it started. */
+function processesMarked(marker: string): string[] {
+    return fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+        try {
+            return fs.readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker);
+        } catch {
+            return false;
+        }
+    });
 }
 
 function git(cwd: string, ...args: string[]): string {
@@ -59,6 +71,46 @@ describe("offline check as a command", function () {
         const r = iotCheck(["--stack", "prod", "--policy-config", "policy/config/prd.json"]);
         assert.equal(r.status, 2);
         assert.equal(r.stderr, `--policy-config: no such file ${path.join(PROJECT_DIR, "policy/config/prd.json")}\n`);
+    });
+
+    it("an unknown option: exit 2, a did-you-mean and the usage", () => {
+        const r = iotCheck(["--stak", "prod"]);
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /^unknown option --stak \(did you mean --stack\?\)\nusage: iot-check --stack <name> /);
+    });
+
+    it("a policy config for another environment: exit 2, in one line per problem", () => {
+        const r = iotCheck(["--stack", "prod", "--policy-config", "policy/config/staging.json"]);
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(r.stderr, /^policy config .*staging\.json is not valid for the pack:\n {2}- environment-tag\.environment: this config is for environment "staging", the stack is "prod"/);
+    });
+
+    describe("on stack files of its own", () => {
+        let fixtures: string;
+
+        before(() => {
+            fixtures = fs.mkdtempSync(path.join(os.tmpdir(), "iot-check-e2e-stacks-"));
+            writeStackFile(fixtures, "too-many-nodes", withConfig("prod", "cluster", (c) => { c.value.nodes.max = 9; }));
+            writeStackFile(fixtures, "bad-config", withConfig("prod", "data", (c) => { c.value.stream.retentionHours = 12; }));
+        });
+
+        after(() => fs.rmSync(fixtures, { recursive: true, force: true }));
+
+        it("a mandatory violation: exit 1, the JSON report alone on stdout", () => {
+            const r = iotCheck(["--stack", "too-many-nodes", "--project-dir", fixtures, "--json"]);
+            assert.equal(r.status, 1, r.stderr);
+            const doc = JSON.parse(r.stdout);
+            assert.deepEqual(schemaProblems(doc), []);
+            assert.ok(doc.summary.mandatory > 0);
+        });
+
+        it("a stack config error: exit 2 naming the key, and no pack process left behind", () => {
+            const marker = `${process.pid}-${Date.now()}`;
+            const r = iotCheck(["--stack", "bad-config", "--project-dir", fixtures], PROJECT_DIR, { IOT_CHECK_TEST_RUN: marker });
+            assert.equal(r.status, 2);
+            assert.match(r.stderr, /iot-platform:data\.stream\.retentionHours/);
+            assert.deepEqual(processesMarked(`IOT_CHECK_TEST_RUN=${marker}`), []);
+        });
     });
 
     it("`npm run --silent check -- --json` writes clean JSON on stdout, the program's warnings on stderr", () => {

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -31,15 +30,5 @@ describe("stack settings the workflows read (tools/stackSetting.ts)", () => {
 
     it("refuses an unknown setting, listing the known ones", () => {
         assert.throws(() => stackSetting(PROJECT_DIR, "prod", "admin-role"), /unknown setting "admin-role"; one of deploy-role, preview-role, cluster-name, region/);
-    });
-
-    it("prints a setting from the command line the workflows run, and exits 2 on an error", function () {
-        this.timeout(60000);
-        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "./tools/register.js", path.join("scripts", "stack-setting.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
-        const ok = run("prod", "region");
-        assert.deepEqual([ok.status, ok.stdout, ok.stderr], [0, "us-east-1\n", ""]);
-        const bad = run("prod");
-        assert.deepEqual([bad.status, bad.stdout], [2, ""]);
-        assert.match(bad.stderr, /usage: stack-setting\.ts <stack> deploy-role\|preview-role\|cluster-name\|region/);
     });
 });
