@@ -26,6 +26,7 @@ import { fromPolicyResources, StackGraph, StackResource } from "./lib/graph";
 import { configLimit } from "./lib/limits";
 import { formatUsd as usd } from "./lib/money";
 import { at, isUnknown, listAt, toNumber, UNKNOWN, Unknown } from "./lib/values";
+import { eksSupportOn } from "./eksVersions";
 import { collectNodeGroups, NodeGroupCapacity, shownByChildren, T } from "./nodes";
 import { PRICE_TABLE, PriceTable, RegionPrices } from "./pricing";
 
@@ -173,6 +174,8 @@ interface LineFacts { compute?: boolean; bound?: string }
 interface Pricer {
     prices: RegionPrices;
     table: PriceTable;
+    /** The day priced: whether a Kubernetes version is past standard support depends on it. */
+    day: Date;
     graph: StackGraph;
     line(r: StackResource, item: string, expectedUsd: number, worstUsd?: number, about?: LineFacts): void;
     problem(r: StackResource, message: string): void;
@@ -235,14 +238,16 @@ function priceControlPlane(r: StackResource, c: Pricer): void {
         return;
     }
     // Absent version means @pulumi/eks's and EKS's current default, which is in standard support.
-    if (typeof version !== "string" || !c.table.eksExtendedSupportVersions.includes(version)) {
+    // A version the calendar does not know yet is newer than it, so in standard support.
+    const support = typeof version === "string" ? eksSupportOn(version, c.day) : { phase: "unknown" as const };
+    if (support.phase === "unknown" || support.phase === "standard") {
         c.line(r, item("standard"), standard * h, standard * h, { compute: true });
         return;
     }
     if (isUnknown(supportType)) {
         // EXTENDED is the EKS default upgrade policy, so it is both the likely and the highest rate.
         c.line(r, item("extended"), extended * h, extended * h, { compute: true,
-            bound: `support type unknown during preview: version ${version} is past standard support, priced at the extended-support rate (the EKS default)` });
+            bound: `support type unknown during preview: version ${String(version)} is past standard support since ${support.dates.standardSupportEnds}, priced at the extended-support rate (the EKS default)` });
         return;
     }
     c.line(r, item("extended"), extended * h, extended * h, { compute: true });
@@ -430,7 +435,7 @@ function total(lines: CostLine[]): Estimate {
 }
 
 /** Expected and worst-case monthly cost of `resources` at `region`'s list prices. */
-export function estimateMonthlyCost(resources: readonly StackResource[], table: PriceTable, region: string): CostEstimate {
+export function estimateMonthlyCost(resources: readonly StackResource[], table: PriceTable, region: string, day: Date): CostEstimate {
     const expected: CostLine[] = [];
     const worst: CostLine[] = [];
     const unpriced: CostProblem[] = [];
@@ -443,6 +448,7 @@ export function estimateMonthlyCost(resources: readonly StackResource[], table: 
     const c: Pricer = {
         prices,
         table,
+        day,
         graph,
         line: (r, item, e, w = e, about = {}) => {
             const line = { urn: r.urn, name: r.name, type: r.type, item, ...(about.compute ? { compute: true } : {}), ...(about.bound === undefined ? {} : { bound: about.bound }) };
@@ -504,14 +510,15 @@ export const budgetConfigSchema: StrictConfigSchema = {
     additionalProperties: false,
 };
 
-export function monthlyBudgetPolicy(table: PriceTable = PRICE_TABLE): StackValidationPolicy {
+/** `clock` gives the day priced (the EKS support phase of the cluster's version depends on it). */
+export function monthlyBudgetPolicy(table: PriceTable = PRICE_TABLE, clock: () => Date = () => new Date()): StackValidationPolicy {
     const name = "monthly-budget";
     return configuredStackCheck<BudgetConfig>({
         name,
         description: "The worst-case monthly cost estimate (all node groups at max, peak ingest) must fit the environment's budget; every resource that costs money must be priced.",
         configSchema: budgetConfigSchema,
         check: (config, args, reportViolation) => {
-            const estimate = estimateMonthlyCost(fromPolicyResources(args.resources), table, config.region);
+            const estimate = estimateMonthlyCost(fromPolicyResources(args.resources), table, config.region, clock());
             for (const p of estimate.unpriced) {
                 reportViolation(`Cost estimate incomplete: ${p.message}.`, p.urn || undefined);
             }

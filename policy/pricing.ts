@@ -52,8 +52,6 @@ export interface PriceTable {
     source: string;
     currency: "USD";
     hoursPerMonth: number;
-    /** Kubernetes versions whose EKS standard support had ended on `asOf` (billed at the extended rate). */
-    eksExtendedSupportVersions: readonly string[];
     regions: Readonly<Record<string, RegionPrices>>;
 }
 
@@ -90,7 +88,6 @@ export const PRICE_TABLE: PriceTable = {
     source: "AWS public on-demand list prices (Linux, USD) as of 2025-06-01, https://aws.amazon.com/pricing/",
     currency: "USD",
     hoursPerMonth: 730,
-    eksExtendedSupportVersions: ["1.26", "1.27", "1.28", "1.29"],
     regions: {
         "us-east-1": { ...US_SERVICES, ec2InstanceHour: ec2Prices("us-east-1") },
         "us-east-2": { ...US_SERVICES, ec2InstanceHour: ec2Prices("us-east-2") },

@@ -135,6 +135,9 @@ export function mockInvoke(token: string, inputs: Record<string, any>, region: s
             const zones = mockAvailabilityZones(inputs.region ?? region);
             return { ...inputs, id: inputs.region ?? region, region: inputs.region ?? region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: [inputs.region ?? region] };
         }
+        // The newest build of an EKS add-on for a Kubernetes version, shaped like the API's (v1.11.4-eksbuild.2).
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            return { ...inputs, id: inputs.addonName, version: `v1.${inputs.kubernetesVersion.split(".")[1]}.0-eksbuild.1` };
         case "pagerduty:index/getVendor:getVendor":
             return { id: `P${hex(`vendor/${inputs.name}`, 6).toUpperCase()}`, name: inputs.name, type: "generic_events_api_inbound_integration" };
         default:

@@ -221,6 +221,10 @@ export class Cluster extends pulumi.ComponentResource {
             // Named, not left to the EKS API default, so the AMI always matches the instance type's architecture.
             amiType: AL2023_AMI_TYPES[nodeType.architecture],
             capacityType: "ON_DEMAND",
+            // With a launch template @pulumi/eks (4.3.0, nodes/nodegroup.ts) leaves the version unset,
+            // and EKS then never moves the nodes when the control plane is upgraded. Ours sets no AMI,
+            // so the version may be named: a bump upgrades the control plane first, then rolls the nodes.
+            version: args.kubernetesVersion,
             scalingConfig: { minSize: nodes.min, desiredSize: nodes.desired, maxSize: nodes.max },
             // The cluster autoscaler owns the desired size once the group exists.
             ignoreScalingChanges: true,
@@ -241,12 +245,22 @@ export class Cluster extends pulumi.ComponentResource {
             enableServerSideApply: true,
         }, child);
 
+        // An add-on without a version keeps the one it was created with through control-plane upgrades.
+        // Naming the newest build for the pinned Kubernetes version moves it with a version bump, as
+        // @pulumi/eks (4.3.0) does for the kube-proxy and vpc-cni add-ons it creates.
+        const addonVersionFor = (addonName: string) => aws.eks.getAddonVersionOutput({
+            addonName,
+            kubernetesVersion: args.kubernetesVersion,
+            mostRecent: true,
+        }, { parent: this }).version;
+
         // Cluster DNS: its pods need nodes, and every workload needs DNS, so it comes right after them.
         // PRESERVE on update keeps a Corefile someone tuned; OVERWRITE on create adopts the
         // self-managed coredns EKS installs with a new cluster (bootstrapSelfManagedAddons).
         this.coredns = new aws.eks.Addon(`${name}-coredns`, {
             clusterName: args.clusterName,
             addonName: "coredns",
+            addonVersion: addonVersionFor("coredns"),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "PRESERVE",
             tags,
@@ -261,6 +275,7 @@ export class Cluster extends pulumi.ComponentResource {
         const ebsCsi = new aws.eks.Addon(`${name}-ebs-csi`, {
             clusterName: args.clusterName,
             addonName: "aws-ebs-csi-driver",
+            addonVersion: addonVersionFor("aws-ebs-csi-driver"),
             serviceAccountRoleArn: ebsCsiRole.arn,
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "PRESERVE",

@@ -46,7 +46,7 @@ for (const [stack, expected] of [["prod", { region: "us-east-1", max: 6 }], ["st
             const values = release.values;
             assert.equal(values.autoDiscovery.clusterName, clusterName);
             assert.equal(values.awsRegion, expected.region);
-            assert.equal(values.image.tag, "v1.34.5");
+            assert.equal(values.image.tag, "v1.35.2");
             assert.equal(values.extraArgs["balance-similar-node-groups"], true);
             assert.equal(values.extraArgs["max-nodes-total"], expected.max);
             assert.equal(values.rbac.serviceAccount.name, "cluster-autoscaler");

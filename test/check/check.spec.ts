@@ -9,7 +9,7 @@ import { renderJson, renderMarkdown, renderText } from "../../tools/check/report
 import { CheckSetupError, PACK_DIR, runCheck } from "../../tools/check/run";
 import { runPlatformProgram } from "../../tools/mockProgram";
 import { PolicyPackProcess } from "../../tools/policy/analyzer";
-import { res, UNKNOWN } from "../policy/util";
+import { PRICING_DAY, res, UNKNOWN } from "../policy/util";
 import { stackPlaceholders } from "../../stacks/config/placeholders";
 import { filledConfig, parseConfig, PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
 
@@ -131,7 +131,7 @@ describe("offline check", function () {
     it("prices the stack with the pack's own cost model", async () => {
         const result = await runCheck({ stack: "prod-copy", projectDir: fixtures }, pack);
         const views = await toAnalyzerViews((await runPlatformProgram(stackConfig("prod"))).resources);
-        const direct = estimateMonthlyCost(views.states.map((r) => ({ ...r, props: r.properties as Record<string, any> })), PRICE_TABLE, "us-east-1");
+        const direct = estimateMonthlyCost(views.states.map((r) => ({ ...r, props: r.properties as Record<string, any> })), PRICE_TABLE, "us-east-1", PRICING_DAY);
         assert.equal(result.cost.estimate.expected.totalUsd, direct.expected.totalUsd);
         assert.equal(result.cost.estimate.worstCase.totalUsd, direct.worstCase.totalUsd);
         assert.ok(direct.worstCase.totalUsd > direct.expected.totalUsd);
@@ -175,7 +175,7 @@ describe("offline check", function () {
 
 describe("offline check report", () => {
     it("names the cost lines priced at a bound because an input is unknown", () => {
-        const estimate = estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], PRICE_TABLE, "us-east-1");
+        const estimate = estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: UNKNOWN })], PRICE_TABLE, "us-east-1", PRICING_DAY);
         const text = renderText({
             stack: "s", environment: "s", policyConfig: "p.json", policyPack: { name: "pack", version: "0" }, resources: [], inventory: [],
             cost: { region: "us-east-1", budgetUsd: 1000, estimate }, configWarnings: [], violations: [], diagram: "",

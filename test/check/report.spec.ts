@@ -8,7 +8,7 @@ import { PRICE_TABLE } from "../../policy/pricing";
 import { CheckResult, CheckViolation, costRows, renderJson, renderMarkdown, renderText } from "../../tools/check/report";
 import { PACK_DIR, runCheck } from "../../tools/check/run";
 import { PolicyPackProcess } from "../../tools/policy/analyzer";
-import { res } from "../policy/util";
+import { PRICING_DAY, res } from "../policy/util";
 import { PROJECT_DIR, stackConfig, withConfig, writeStackFile } from "../util";
 
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "docs", "check-report.schema.json"), "utf8"));
@@ -22,7 +22,7 @@ function result(overrides: Partial<CheckResult> = {}, estimate: CostEstimate = c
 }
 
 function clusterEstimate(): CostEstimate {
-    return estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: "1.34" })], PRICE_TABLE, "us-east-1");
+    return estimateMonthlyCost([res("aws:eks/cluster:Cluster", "c", { version: "1.34" })], PRICE_TABLE, "us-east-1", PRICING_DAY);
 }
 
 /** Twelve lines of different amounts, each with a long label whose end tells them apart. */

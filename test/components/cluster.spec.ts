@@ -101,8 +101,17 @@ describe("Cluster", () => {
     });
 
     it("pins the Kubernetes version and names the cluster after project and environment", () => {
-        assert.equal(eks.inputs.version, "1.34");
+        assert.equal(eks.inputs.version, "1.35");
         assert.equal(eks.inputs.name, "iot-platform-prod");
+    });
+
+    it("moves the nodes and its own add-ons with the pinned version, so a version bump upgrades them too", () => {
+        // With a launch template @pulumi/eks leaves the node group's version unset; EKS then keeps the nodes on the old one.
+        assert.equal(nodeGroup.inputs.version, "1.35");
+        // The mocked getAddonVersion answers v1.<minor>.0-eksbuild.1 for the version it is asked about.
+        for (const addon of ["cluster-coredns", "cluster-ebs-csi"]) {
+            assert.equal(one(resources, "aws:eks/addon:Addon", addon).inputs.addonVersion, "v1.35.0-eksbuild.1", addon);
+        }
     });
 
     it("enables network policy enforcement in the VPC CNI, and kube-proxy, inside eks.Cluster", () => {

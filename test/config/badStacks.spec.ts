@@ -40,7 +40,7 @@ const CASES: readonly BadStack[] = [
     { mistake: "a word for a number", stack: "prod", edits: [["      max: 6\n", "      max: six\n"]], keys: ["iot-platform:cluster.nodes.max"] },
     { mistake: "a whole section as a string", stack: "staging", edits: [[/ {2}iot-platform:monitoring:\n(.*\n)*$/, "  iot-platform:monitoring: prometheus\n"]], keys: ["iot-platform:monitoring"] },
     { mistake: "a required key left out", stack: "prod", edits: [["  iot-platform:environment: prod\n", ""]], keys: ["iot-platform:environment"] },
-    { mistake: "an unsupported Kubernetes version", stack: "prod", edits: [['kubernetesVersion: "1.34"', 'kubernetesVersion: "1.29"']], keys: ["iot-platform:cluster.kubernetesVersion"] },
+    { mistake: "an unsupported Kubernetes version", stack: "prod", edits: [['kubernetesVersion: "1.35"', 'kubernetesVersion: "1.29"']], keys: ["iot-platform:cluster.kubernetesVersion"] },
     { mistake: "a service range inside the VPC", stack: "prod", edits: [["    adminRoleArns: []\n", "    adminRoleArns: []\n    serviceCidr: 10.20.128.0/17\n"]], keys: ["iot-platform:cluster.serviceCidr"] },
     { mistake: "one replica for an app", stack: "prod", edits: [["replicas: { min: 2, max: 4 }", "replicas: { min: 1, max: 4 }"]], keys: ["iot-platform:apps[web-app].replicas.min"] },
     { mistake: "a certificate of another region", stack: "staging", edits: [["arn:aws:acm:us-east-2:123456789012:certificate/00000000-0000-0000-0000-000000000002", "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000002"]], keys: ["iot-platform:apps[web-app].tls.certificateArn"] },

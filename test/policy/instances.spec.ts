@@ -5,7 +5,7 @@ import {
     AL2023_AMI_TYPES, ARCHITECTURES, CATALOGUE_REGIONS, INSTANCE_CATALOGUE, kubeReserved, maxPods,
 } from "../../policy/instances";
 import { PRICE_TABLE } from "../../policy/pricing";
-import { res } from "./util";
+import { PRICING_DAY, res } from "./util";
 
 const near = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 0.005, `${actual} != ${expected}`);
 const entry = (type: string) => INSTANCE_CATALOGUE.types[type];
@@ -107,7 +107,7 @@ describe("cost baseline", () => {
             res("aws:ec2/natGateway:NatGateway", "nat", {}),
         ];
         // when
-        const c = compareWithBaseline(estimateMonthlyCost(stack, PRICE_TABLE, "us-east-1"), seedFleet, PRICE_TABLE, "us-east-1");
+        const c = compareWithBaseline(estimateMonthlyCost(stack, PRICE_TABLE, "us-east-1", PRICING_DAY), seedFleet, PRICE_TABLE, "us-east-1");
         // then the root volumes and the NAT gateway are not compared; 262.22 vs 455.52
         near(c.compute.expectedUsd, 3 * 0.0864 * 730 + 73);
         near(c.compute.worstCaseUsd, 6 * 0.0864 * 730 + 73);
@@ -119,7 +119,7 @@ describe("cost baseline", () => {
         const pct = (type: string) => compareWithBaseline(estimateMonthlyCost([
             res("aws:eks/cluster:Cluster", "c", { version: "1.34" }),
             res("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: [type], scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 } }),
-        ], PRICE_TABLE, "us-east-1"), seedFleet, PRICE_TABLE, "us-east-1").differencePercent.expected;
+        ], PRICE_TABLE, "us-east-1", PRICING_DAY), seedFleet, PRICE_TABLE, "us-east-1").differencePercent.expected;
         assert.ok(pct("m6i.large") > -40 && pct("m6i.large") < -37, String(pct("m6i.large")));
         assert.ok(pct("m7g.large") < -44, String(pct("m7g.large")));
     });

@@ -10,7 +10,7 @@ import { StackResource } from "../../policy/lib/graph";
 import { createPolicies } from "../../policy/policies";
 import { PRICE_TABLE } from "../../policy/pricing";
 import {
-    Env, packConfig, patched, platformStack, policyConfig, PROD_SHAPE, res, runResourcePolicy, runStackPolicy, STAGING_SHAPE, StackShape, UNKNOWN,
+    Env, packConfig, patched, platformStack, policyConfig, PRICING_DAY, PROD_SHAPE, res, runResourcePolicy, runStackPolicy, STAGING_SHAPE, StackShape, UNKNOWN,
 } from "./util";
 
 const SHAPES = [undefined, "first", "update"] as const;
@@ -65,7 +65,7 @@ describe("policy pack over the shipped stacks", () => {
 
             it("prices the same worst case in every shape (never lower in a first preview), nodes and control plane once each", () => {
                 const region = policyConfig(env, "monthly-budget").region as string;
-                const [mocks, first, update] = SHAPES.map(realPreview => estimateMonthlyCost(platformStack({ ...shape, realPreview }), PRICE_TABLE, region));
+                const [mocks, first, update] = SHAPES.map(realPreview => estimateMonthlyCost(platformStack({ ...shape, realPreview }), PRICE_TABLE, region, PRICING_DAY));
                 for (const [name, e] of [["first", first], ["update", update]] as const) {
                     assert.deepStrictEqual(e.unpriced, [], name);
                     assert.ok(Math.abs(e.expected.totalUsd - mocks.expected.totalUsd) < 0.005, `${name} expected ${e.expected.totalUsd} != ${mocks.expected.totalUsd}`);
@@ -80,7 +80,7 @@ describe("policy pack over the shipped stacks", () => {
 
             it("gives one budget verdict in every shape, at the worst case and a cent below it", () => {
                 const region = policyConfig(env, "monthly-budget").region as string;
-                const worst = estimateMonthlyCost(platformStack(shape), PRICE_TABLE, region).worstCase.totalUsd;
+                const worst = estimateMonthlyCost(platformStack(shape), PRICE_TABLE, region, PRICING_DAY).worstCase.totalUsd;
                 for (const [budget, refused] of [[Math.ceil(worst * 100) / 100, []], [Math.floor(worst * 100) / 100 - 0.01, ["monthly-budget"]]] as const) {
                     for (const realPreview of SHAPES) {
                         const override = { "monthly-budget": { region, monthlyBudgetUsd: budget } };

@@ -10,6 +10,9 @@ import { StackResource } from "../../policy/lib/graph";
 import { UNKNOWN_STRING } from "../../policy/lib/values";
 
 export const UNKNOWN = UNKNOWN_STRING;
+
+/** The day the cost model prices at in tests that call it directly: 1.34 is still in standard support. */
+export const PRICING_DAY = new Date("2026-12-01T12:00:00Z");
 export type Env = "prod" | "staging";
 
 export function packConfig(env: Env): Record<string, Record<string, unknown>> {
@@ -163,7 +166,7 @@ export function platformStack(s: StackShape): StackResource[] {
     let nodeGroupComponent: StackResource;
     if (!s.realPreview) {
         eksComponent = add(res("eks:index:Cluster", "cluster-eks", {
-            name: clusterName, version: "1.34", skipDefaultNodeGroup: true, endpointPublicAccess: false,
+            name: clusterName, version: "1.35", skipDefaultNodeGroup: true, endpointPublicAccess: false,
             encryptionConfigKeyArn: "arn:aws:kms:key/secrets", enabledClusterLogTypes: logTypes,
             corednsAddonOptions: { enabled: false }, kubeProxyAddonOptions: { enabled: true }, tags,
         }, cluster));
@@ -203,7 +206,7 @@ export function platformStack(s: StackShape): StackResource[] {
             type: "egress", fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], securityGroupId: known("sg-cluster"),
         }, eksComponent, { propertyDependencies: { securityGroupId: [clusterSg.urn] }, dependencies: [clusterSg.urn] }));
         const eksCluster = add(res("aws:eks/cluster:Cluster", "cluster-eks-eksCluster", {
-            name: clusterName, version: "1.34", roleArn: known(role.props.arn),
+            name: clusterName, version: "1.35", roleArn: known(role.props.arn),
             vpcConfig: {
                 endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"],
                 securityGroupIds: [known("sg-cluster")], subnetIds: privateSubnets.map(p => p.props.id),

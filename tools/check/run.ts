@@ -99,7 +99,8 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
 
         const budget = policyConfig["monthly-budget"]?.properties as { region?: string; monthlyBudgetUsd?: number } | undefined;
         const region = budget?.region ?? run.config.region;
-        const estimate = estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region);
+        // Today, as the pack's budget policy prices it: the cluster version's EKS support phase depends on the day.
+        const estimate = estimateMonthlyCost(toStackResources(resources), PRICE_TABLE, region, new Date());
         return {
             stack: options.stack,
             environment,
