@@ -36,7 +36,7 @@ export interface RenderedMonitoring {
 export function renderStack(stack: string, projectDir = PROJECT_DIR): RenderedMonitoring {
     const file = readStackFile(stackFilePath(projectDir, stack));
     // Rendering needs no account: the zones are checked by shape only, the check (npm run check) does the rest.
-    const config = parsePlatformConfig(file.config, { isSecret: (key) => file.secretKeys.includes(key), zones: undefined });
+    const config = parsePlatformConfig(file.config, { isSecret: (key) => file.secretKeys.includes(key), zones: undefined, today: new Date() });
     const options = {
         appNamespaces: config.apps.map((app) => app.namespace),
         nodeGroupMaxSize: config.cluster.nodes.max,

@@ -22,7 +22,7 @@ function described(ladder: EscalationLadder) {
 }
 
 function ladderOf(file: StackFileConfig): EscalationLadder {
-    return parsePlatformConfig(file.config, { isSecret: (key) => file.secretKeys.includes(key), zones: undefined }).incident.escalation;
+    return parsePlatformConfig(file.config, { isSecret: (key) => file.secretKeys.includes(key), zones: undefined, today: new Date() }).incident.escalation;
 }
 
 /** The ladder every shipped stack declares; an error naming the stacks when they disagree. */

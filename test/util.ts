@@ -73,12 +73,16 @@ export function writeStackFile(dir: string, stack: string, config: Record<string
  * The config loader on `config` as the program runs it: `secretKeys` set with `--secret`, the zones
  * of aws:region as the mocked data source reports them.
  */
-export function parseConfig(config: Record<string, string>, secretKeys: readonly string[] = []): PlatformConfig {
+export function parseConfig(config: Record<string, string>, secretKeys: readonly string[] = [], today: Date = CONFIG_DAY): PlatformConfig {
     return parsePlatformConfig(config, {
         isSecret: (key) => secretKeys.includes(key),
         zones: mockAvailabilityZones(config["aws:region"] ?? "us-east-1"),
+        today,
     });
 }
+
+/** The day the config loader judges the Kubernetes version on in tests: 1.35 is in standard support, far from its end. */
+export const CONFIG_DAY = new Date("2026-12-02T12:00:00Z");
 
 /** The config loader's problems for `config`, failing the test if the config is accepted. */
 export function problemsOf(config: Record<string, string>, secretKeys: readonly string[] = []): string[] {

@@ -27,7 +27,7 @@ export function stackSetting(projectDir: string, stack: string, setting: string)
     }
     const { config, secretKeys } = readStackFile(stackFilePath(projectDir, stack));
     // Zones are the program's to check against the account; a workflow step has no need of them.
-    const [key, value] = read(parsePlatformConfig(config, { isSecret: (k) => secretKeys.includes(k), zones: undefined }));
+    const [key, value] = read(parsePlatformConfig(config, { isSecret: (k) => secretKeys.includes(k), zones: undefined, today: new Date() }));
     if (!value) {
         throw new StackSettingError(`${key} is not set in Pulumi.${stack}.yaml`);
     }

@@ -1,9 +1,59 @@
 import { z } from "zod";
 import { parseCidr } from "../../components/network/cidr";
-import { cidr, intBetween, oneOf, strictObject } from "./schema";
+import { daysUntil, eksSupportOn } from "../../policy/eksVersions";
+import { formatUsd } from "../../policy/lib/money";
+import { cidr, intBetween, oneOf, Problem, strictObject } from "./schema";
 
-/** Kubernetes versions this program is tested with; EKS standard support covers each of them. */
+/**
+ * Kubernetes versions this program is tested with. Whether EKS still supports one, and at which rate,
+ * depends on the day: see `kubernetesVersionSupport`.
+ */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35"] as const;
+
+/** AWS announces the end of standard support at least this long before it (EKS user guide, version FAQ). */
+export const STANDARD_SUPPORT_NOTICE_DAYS = 60;
+
+/**
+ * What the EKS calendar says of `version` on `today`: a problem once EKS no longer supports it (it
+ * creates no cluster on it and upgrades existing control planes itself), a warning while it bills at
+ * the extended-support rate or will within the notice period. `hourly` is the region's control-plane
+ * price, for the cost of staying.
+ */
+export function kubernetesVersionSupport(
+    version: string, today: Date, hourly: { standard: number; extended: number } | undefined,
+): { problems: Problem[]; warnings: Problem[] } {
+    const path = ["cluster", "kubernetesVersion"];
+    const support = eksSupportOn(version, today);
+    if (support.phase === "unknown" || !SUPPORTED_KUBERNETES_VERSIONS.includes(version as SupportedVersion)) {
+        return { problems: [], warnings: [] };
+    }
+    const { standardSupportEnds, extendedSupportEnds } = support.dates;
+    const usable = SUPPORTED_KUBERNETES_VERSIONS.filter((v) => eksSupportOn(v, today).phase !== "ended");
+    const upgrade = "Upgrade one minor version at a time (docs/maintenance.md, \"Kubernetes version upgrades\")";
+    if (support.phase === "ended") {
+        return {
+            problems: [{ path, message: `"${version}" is past EKS extended support since ${extendedSupportEnds}: EKS creates no cluster on it and upgrades existing control planes itself; use one of ${usable.join(", ")}. ${upgrade}` }],
+            warnings: [],
+        };
+    }
+    const extra = hourly === undefined ? "" : ` ($${hourly.extended.toFixed(2)} instead of $${hourly.standard.toFixed(2)} an hour, ${formatUsd((hourly.extended - hourly.standard) * 730)} a month more)`;
+    if (support.phase === "extended") {
+        return {
+            problems: [],
+            warnings: [{ path, message: `"${version}" is in EKS extended support since ${standardSupportEnds}: the control plane bills at the extended-support rate${extra} until it is upgraded, and EKS upgrades it itself from ${extendedSupportEnds}. ${upgrade}` }],
+        };
+    }
+    const days = daysUntil(standardSupportEnds, today);
+    if (days > STANDARD_SUPPORT_NOTICE_DAYS) {
+        return { problems: [], warnings: [] };
+    }
+    return {
+        problems: [],
+        warnings: [{ path, message: `"${version}" leaves EKS standard support on ${standardSupportEnds} (in ${days} day${days === 1 ? "" : "s"}): from then the control plane bills at the extended-support rate${extra}. ${upgrade}` }],
+    };
+}
+
+type SupportedVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 
 /** No configuration may ask for more nodes than this, whatever the environment's policy allows. */
 export const NODE_HARD_CEILING = 10;

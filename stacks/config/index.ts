@@ -9,7 +9,8 @@ import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import {
     appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblems, appsCatalogProblems, appsCertificateRegionProblems, appsSchema,
 } from "./apps";
-import { clusterSchema } from "./cluster";
+import { PRICE_TABLE } from "../../policy/pricing";
+import { clusterSchema, kubernetesVersionSupport } from "./cluster";
 import { costBaselineProblems, costBaselineSchema } from "./cost";
 import { dataSchema } from "./data";
 import { incidentProblems, incidentSchema } from "./incident";
@@ -89,6 +90,8 @@ export interface ConfigSources {
     readonly isSecret: (fullKey: string) => boolean;
     /** The zones of aws:region in the deploying account; undefined when they could not be listed. */
     readonly zones: readonly AvailabilityZone[] | undefined;
+    /** The day of the deployment: whether EKS still supports the Kubernetes version depends on it. */
+    readonly today: Date;
 }
 
 /**
@@ -112,7 +115,7 @@ export async function loadPlatformConfig(
         }
     }
     try {
-        const config = parsePlatformConfig(all, { isSecret, zones });
+        const config = parsePlatformConfig(all, { isSecret, zones, today: new Date() });
         if (problems.length === 0) {
             return config;
         }
@@ -165,6 +168,9 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>, sourc
     }
     const parts = (parsed.success ? parsed.data : salvage(platformSchema, settings) ?? {}) as Salvaged<PlatformSettings>;
     const cross = crossChecks(parts, settings, region, sources.zones);
+    const version = parts.cluster?.kubernetesVersion === undefined ? { problems: [], warnings: [] }
+        : kubernetesVersionSupport(parts.cluster.kubernetesVersion, sources.today, region === undefined ? undefined : PRICE_TABLE.regions[region]?.eksControlPlaneHour);
+    cross.problems.push(...version.problems);
     problems.push(...cross.problems.map((problem) => `${keyOf(problem.path, settings)}: ${problem.message}`));
     if (problems.length > 0 || !parsed.success || region === undefined) {
         throw new ConfigError(problems);
@@ -182,7 +188,8 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>, sourc
             CostCenter: config.costCenter,
             ManagedBy: "pulumi",
         },
-        warnings: appsArchitectureWarnings(config.apps, config.cluster.nodes.instanceType).map((warning) => `${keyOf(warning.path, settings)}: ${warning.message}`),
+        warnings: [...version.warnings, ...appsArchitectureWarnings(config.apps, config.cluster.nodes.instanceType)]
+            .map((warning) => `${keyOf(warning.path, settings)}: ${warning.message}`),
     };
 }
 
