@@ -16,11 +16,11 @@ export const STANDARD_SUPPORT_NOTICE_DAYS = 60;
 /**
  * What the EKS calendar says of `version` on `today`: a problem once EKS no longer supports it (it
  * creates no cluster on it and upgrades existing control planes itself), a warning while it bills at
- * the extended-support rate or will within the notice period. `hourly` is the region's control-plane
- * price, for the cost of staying.
+ * the extended-support rate or will within the notice period. `price` is the region's control-plane
+ * price, for the cost of staying; undefined leaves the cost out.
  */
 export function kubernetesVersionSupport(
-    version: string, today: Date, hourly: { standard: number; extended: number } | undefined,
+    version: string, today: Date, price: { readonly hourly: { readonly standard: number; readonly extended: number }; readonly hoursPerMonth: number } | undefined,
 ): { problems: Problem[]; warnings: Problem[] } {
     const path = ["cluster", "kubernetesVersion"];
     const support = eksSupportOn(version, today);
@@ -36,7 +36,8 @@ export function kubernetesVersionSupport(
             warnings: [],
         };
     }
-    const extra = hourly === undefined ? "" : ` ($${hourly.extended.toFixed(2)} instead of $${hourly.standard.toFixed(2)} an hour, ${formatUsd((hourly.extended - hourly.standard) * 730)} a month more)`;
+    const extra = price === undefined ? "" : ` ($${price.hourly.extended.toFixed(2)} instead of $${price.hourly.standard.toFixed(2)} an hour, ` +
+        `${formatUsd((price.hourly.extended - price.hourly.standard) * price.hoursPerMonth)} a month more)`;
     if (support.phase === "extended") {
         return {
             problems: [],

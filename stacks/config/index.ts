@@ -6,10 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { PRICE_TABLE } from "../../policy/pricing";
 import {
     appsArchitectureProblems, appsArchitectureWarnings, appsCapacityProblems, appsCatalogProblems, appsCertificateRegionProblems, appsSchema,
 } from "./apps";
-import { PRICE_TABLE } from "../../policy/pricing";
 import { clusterSchema, kubernetesVersionSupport } from "./cluster";
 import { costBaselineProblems, costBaselineSchema } from "./cost";
 import { dataSchema } from "./data";
@@ -169,7 +169,7 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>, sourc
     const parts = (parsed.success ? parsed.data : salvage(platformSchema, settings) ?? {}) as Salvaged<PlatformSettings>;
     const cross = crossChecks(parts, settings, region, sources.zones);
     const version = parts.cluster?.kubernetesVersion === undefined ? { problems: [], warnings: [] }
-        : kubernetesVersionSupport(parts.cluster.kubernetesVersion, sources.today, region === undefined ? undefined : PRICE_TABLE.regions[region]?.eksControlPlaneHour);
+        : kubernetesVersionSupport(parts.cluster.kubernetesVersion, sources.today, controlPlanePrice(region));
     cross.problems.push(...version.problems);
     problems.push(...cross.problems.map((problem) => `${keyOf(problem.path, settings)}: ${problem.message}`));
     if (problems.length > 0 || !parsed.success || region === undefined) {
@@ -191,6 +191,11 @@ export function parsePlatformConfig(all: Readonly<Record<string, string>>, sourc
         warnings: [...version.warnings, ...appsArchitectureWarnings(config.apps, config.cluster.nodes.instanceType)]
             .map((warning) => `${keyOf(warning.path, settings)}: ${warning.message}`),
     };
+}
+
+function controlPlanePrice(region: string | undefined) {
+    const hourly = region === undefined ? undefined : PRICE_TABLE.regions[region]?.eksControlPlaneHour;
+    return hourly === undefined ? undefined : { hourly, hoursPerMonth: PRICE_TABLE.hoursPerMonth };
 }
 
 function namespaceProblem(fullKey: string, namespace: string, key: string): string {
