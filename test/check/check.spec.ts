@@ -6,7 +6,7 @@ import { estimateMonthlyCost } from "../../policy/cost";
 import { PRICE_TABLE } from "../../policy/pricing";
 import { toAnalyzerViews } from "../../tools/check/collect";
 import { renderJson, renderMarkdown, renderText } from "../../tools/check/report";
-import { CheckSetupError, PACK_DIR, runCheck } from "../../tools/check/run";
+import { CheckSetupError, PACK_DIR, runCheck, shownPath } from "../../tools/check/run";
 import { runPlatformProgram } from "../../tools/mockProgram";
 import { PolicyPackProcess } from "../../tools/policy/analyzer";
 import { PRICING_DAY, res, UNKNOWN } from "../policy/util";
@@ -170,6 +170,14 @@ describe("offline check", function () {
         assert.match(doc.diagram, /^flowchart LR/);
         assert.equal(doc.diagram, result.diagram);
         assert.match(renderMarkdown(result), /^### ✅ `prod-copy`: 0 mandatory/);
+    });
+});
+
+describe("policy config path in the report", () => {
+    it("is relative inside the project directory and absolute outside it, never ../../", () => {
+        assert.equal(shownPath("/repo", "/repo/policy/config/prod.json"), "policy/config/prod.json");
+        assert.equal(shownPath("/tmp/stacks", "/repo/policy/config/prod.json"), "/repo/policy/config/prod.json");
+        assert.equal(shownPath("/repo", "/repo/..prod.json"), "..prod.json");
     });
 });
 

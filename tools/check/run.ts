@@ -104,7 +104,7 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
         return {
             stack: options.stack,
             environment,
-            policyConfig: path.relative(projectDir, policyConfigFile) || policyConfigFile,
+            policyConfig: shownPath(projectDir, policyConfigFile),
             policyPack: { name: info.name, version: info.version },
             resources: resources.map(({ type, name, urn, parent }) => ({ type, name, urn, parent })),
             inventory: inventory(resources),
@@ -132,4 +132,10 @@ export async function runCheck(options: CheckOptions, sharedPack?: PolicyPackPro
 
 function toStackResources(resources: readonly AnalyzedResource[]) {
     return resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, props: r.properties as Record<string, any> }));
+}
+
+/** A file as reports name it: relative to the project directory when inside it, else absolute (no `../../`). */
+export function shownPath(projectDir: string, file: string): string {
+    const relative = path.relative(projectDir, file);
+    return relative === "" || relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? file : relative;
 }
