@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { HELP, nodeCliEnv, parseCheckArgs } from "../tools/check/cli";
-import { checkAtCommit, short } from "../tools/check/baseline";
+import { checkAtCommit, commitLabel } from "../tools/check/baseline";
 import { compareReports, CostComparison, renderComparisonMarkdown, renderComparisonText } from "../tools/check/compare";
 import { CheckSetupError } from "../tools/check/errors";
 
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     // Whatever the program logs (pulumi.log.info falls back to console.log under mocks) must not
     // land in the report on stdout.
     console.log = console.info = console.error;
-    const { runCheck } = await import("../tools/check/run");
+    const { runCheck, shownPath } = await import("../tools/check/run");
     const { mandatoryCount, renderJson, renderMarkdown, renderText } = await import("../tools/check/report");
     let result;
     try {
@@ -46,23 +46,23 @@ async function main(): Promise<number> {
         process.stderr.write("\r\x1b[2K");
     }
     // The comparison reads the new result in its JSON form, the same form the baseline was written in.
-    const current = JSON.parse(renderJson(result));
+    const current = JSON.parse(renderJson(result, args.diagram));
     let comparison: CostComparison | undefined;
     let noComparison: string | undefined;
     if (args.compare) {
-        comparison = compareReports(args.compare.baseline, current, path.relative(process.cwd(), args.compare.file) || args.compare.file);
+        comparison = compareReports(args.compare.baseline, current, shownPath(process.cwd(), args.compare.file));
     } else if (baselineRun) {
         const baseline = await baselineRun;
         if (baseline.ok) {
-            comparison = compareReports(baseline.report, current, short(baseline.commit));
+            comparison = compareReports(baseline.report, current, commitLabel(baseline.commit));
         } else {
             // A base that cannot be checked (a new stack, a broken base) leaves the report without a comparison, not without a report.
-            noComparison = `no cost comparison against ${short(baseline.commit)}: ${baseline.reason}`;
+            noComparison = `no cost comparison against ${commitLabel(baseline.commit)}: ${baseline.reason}`;
             process.stderr.write(`${noComparison}\n`);
         }
     }
     if (args.format === "json") {
-        const doc = { ...JSON.parse(renderJson(result, args.diagram)), ...(comparison ? { comparison } : {}), ...(noComparison ? { noComparison } : {}) };
+        const doc = { ...current, ...(comparison ? { comparison } : {}), ...(noComparison ? { noComparison } : {}) };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (args.format === "markdown") {
         // A pull-request comment leads with what the change does to the bill.

@@ -65,26 +65,26 @@ export async function checkAtCommit(opts: BaselineOptions): Promise<BaselineResu
         const archive = path.join(tmp, "commit.tar");
         const extracted = run("git", ["-C", commit.repoRoot, "archive", "--format=tar", "-o", archive, commit.sha]) ?? run("tar", ["-xf", archive, "-C", tree]);
         if (extracted !== undefined) {
-            return fail(`could not extract ${short(commit)}: ${extracted}`);
+            return fail(`could not extract ${commitLabel(commit)}: ${extracted}`);
         }
         const project = path.join(tree, commit.prefix);
         if (!fs.existsSync(path.join(project, `Pulumi.${stack}.yaml`))) {
-            return fail(`stack "${stack}" does not exist at ${short(commit)} (no ${path.posix.join(commit.prefix, `Pulumi.${stack}.yaml`)})`);
+            return fail(`stack "${stack}" does not exist at ${commitLabel(commit)} (no ${path.posix.join(commit.prefix, `Pulumi.${stack}.yaml`)})`);
         }
         if (!fs.existsSync(path.join(tree, "scripts", "check.ts"))) {
-            return fail(`${short(commit)} has no offline check (scripts/check.ts)`);
+            return fail(`${commitLabel(commit)} has no offline check (scripts/check.ts)`);
         }
         const installed = await install(tree, opts);
         if (installed !== undefined) {
-            return fail(`npm ci failed at ${short(commit)}: ${installed}`);
+            return fail(`npm ci failed at ${commitLabel(commit)}: ${installed}`);
         }
-        opts.log(`running the offline check of ${short(commit)}\n`);
+        opts.log(`running the offline check of ${commitLabel(commit)}\n`);
         const child = await capture(process.execPath, ["-r", "./tools/register.js", "scripts/check.ts", "--stack", stack, "--json", "--project-dir", project], tree);
         // Exit 1 is a verdict (a mandatory violation at the base), and its report is a baseline like any other.
         if (child.code !== 0 && child.code !== 1) {
-            return fail(`the check at ${short(commit)} exited ${child.code ?? child.signal}: ${lastLines(child.stderr)}`);
+            return fail(`the check at ${commitLabel(commit)} exited ${child.code ?? child.signal}: ${lastLines(child.stderr)}`);
         }
-        return { ok: true, commit, report: parseCheckReport(child.stdout, `the --json report of ${short(commit)}`) };
+        return { ok: true, commit, report: parseCheckReport(child.stdout, `the --json report of ${commitLabel(commit)}`) };
     } catch (err) {
         return fail((err as Error).message);
     } finally {
@@ -93,7 +93,7 @@ export async function checkAtCommit(opts: BaselineOptions): Promise<BaselineResu
 }
 
 /** "main (1a2b3c4d)", or the short SHA alone when the ref is a SHA. */
-export function short(commit: GitCommit): string {
+export function commitLabel(commit: GitCommit): string {
     const sha = commit.sha.slice(0, 8);
     return commit.sha.startsWith(commit.ref) ? sha : `${commit.ref} (${sha})`;
 }
@@ -110,7 +110,7 @@ async function install(tree: string, opts: BaselineOptions): Promise<string | un
         fs.symlinkSync(fs.realpathSync(modules), path.join(tree, "node_modules"), "dir");
         return undefined;
     }
-    opts.log(`installing the dependencies of ${short(opts.commit)} (its package-lock.json differs)\n`);
+    opts.log(`installing the dependencies of ${commitLabel(opts.commit)} (its package-lock.json differs)\n`);
     const npm = await capture("npm", ["ci", "--no-audit", "--no-fund"], tree);
     opts.log(npm.stdout + npm.stderr);
     return npm.code === 0 ? undefined : lastLines(npm.stderr);
